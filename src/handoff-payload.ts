@@ -1,0 +1,117 @@
+/**
+ * The hand-off payload (DESIGN §4): what the action sends the companion Lambda. It never holds
+ * a token; the Lambda reads its own from Secrets Manager.
+ */
+
+/** The only payload version this code writes and reads. */
+export const HANDOFF_PAYLOAD_VERSION = 1;
+
+/** Limits that keep a hostile payload from costing anything (SageMaker names are ≤ 63). */
+const MAX_FIELD_LENGTH = 2048;
+
+/** Where and how the Lambda reports back (a workflow_dispatch on this workflow). */
+export interface CallbackTarget {
+  readonly repository: string;
+  readonly workflow: string;
+  readonly ref: string;
+}
+
+/** Provenance of the run that handed off. */
+export interface HandoffSource {
+  readonly runId: string;
+  readonly runAttempt: string;
+  readonly sha: string;
+}
+
+/** The payload of DESIGN §4. */
+export interface HandoffPayload {
+  readonly version: typeof HANDOFF_PAYLOAD_VERSION;
+  readonly endpointName: string;
+  readonly endpointArn: string;
+  readonly expectedConfigName: string;
+  readonly region: string;
+  /** ISO 8601 instant after which the Lambda stops waiting and reports "timed out waiting". */
+  readonly deadline: string;
+  readonly callback: CallbackTarget;
+  readonly source: HandoffSource;
+}
+
+/** Result of {@link parseHandoffPayload}. */
+export type ParsedPayload =
+  | { readonly ok: true; readonly payload: HandoffPayload }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+const WORKFLOW = /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/;
+const ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:endpoint\/[a-z0-9-]{1,63}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readString(
+  record: Record<string, unknown>,
+  key: string,
+  path: string,
+  problems: string[],
+  pattern?: RegExp,
+): string {
+  const value = record[key];
+  if (typeof value !== "string" || value.length === 0) {
+    problems.push(`${path} must be a non-empty string`);
+    return "";
+  }
+  if (value.length > MAX_FIELD_LENGTH || (pattern && !pattern.test(value))) {
+    problems.push(`${path} is not valid`);
+    return "";
+  }
+  return value;
+}
+
+/** Checks an untrusted event against the payload schema; never throws. */
+export function parseHandoffPayload(event: unknown): ParsedPayload {
+  if (!isRecord(event)) return { ok: false, problems: ["payload must be a JSON object"] };
+  if (event.version !== HANDOFF_PAYLOAD_VERSION) {
+    return {
+      ok: false,
+      problems: [
+        `unsupported payload version (this function reads version ${HANDOFF_PAYLOAD_VERSION})`,
+      ],
+    };
+  }
+  const problems: string[] = [];
+  const callback = isRecord(event.callback) ? event.callback : {};
+  const source = isRecord(event.source) ? event.source : {};
+  if (!isRecord(event.callback)) problems.push("callback must be an object");
+  if (!isRecord(event.source)) problems.push("source must be an object");
+  const payload: HandoffPayload = {
+    version: HANDOFF_PAYLOAD_VERSION,
+    endpointName: readString(event, "endpointName", "endpointName", problems, NAME),
+    endpointArn: readString(event, "endpointArn", "endpointArn", problems, ARN),
+    expectedConfigName: readString(
+      event,
+      "expectedConfigName",
+      "expectedConfigName",
+      problems,
+      NAME,
+    ),
+    region: readString(event, "region", "region", problems, REGION),
+    deadline: readString(event, "deadline", "deadline", problems),
+    callback: {
+      repository: readString(callback, "repository", "callback.repository", problems, REPOSITORY),
+      workflow: readString(callback, "workflow", "callback.workflow", problems, WORKFLOW),
+      ref: readString(callback, "ref", "callback.ref", problems, /^[^\s~^:?*[\\]{1,255}$/),
+    },
+    source: {
+      runId: readString(source, "runId", "source.runId", problems, /^\d{1,20}$/),
+      runAttempt: readString(source, "runAttempt", "source.runAttempt", problems, /^\d{1,6}$/),
+      sha: readString(source, "sha", "source.sha", problems, /^[0-9a-f]{7,64}$/),
+    },
+  };
+  if (payload.deadline && Number.isNaN(Date.parse(payload.deadline))) {
+    problems.push("deadline must be an ISO 8601 time");
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, payload };
+}
