@@ -24,7 +24,7 @@ export type FailedStatus = (typeof FAILED_STATUSES)[number];
 /** What a DescribeEndpoint answer means for the deploy that expects `expectedConfigName`. */
 export type Verdict =
   | { readonly kind: "waiting"; readonly status: string }
-  | { readonly kind: "success"; readonly status: "InService" }
+  | { readonly kind: "success"; readonly status: string }
   | { readonly kind: "failure"; readonly status: string; readonly reason: string };
 
 /** The fields of a DescribeEndpoint answer that decide a verdict. */
@@ -52,6 +52,17 @@ export function judgeEndpoint(endpoint: EndpointView, expectedConfigName: string
   }
   // Transitional statuses, and any status SageMaker adds later: keep waiting, bounded by the deadline.
   return { kind: "waiting", status };
+}
+
+/** True for statuses during which SageMaker is still working on the endpoint. */
+export function isTransitional(status: string | undefined): boolean {
+  return (TRANSITIONAL_STATUSES as readonly (string | undefined)[]).includes(status);
+}
+
+/** A verdict that only asks "has SageMaker finished its current operation?" (any status will do). */
+export function judgeSettled(endpoint: EndpointView): Verdict {
+  const status = endpoint.EndpointStatus ?? "Unknown";
+  return isTransitional(status) ? { kind: "waiting", status } : { kind: "success", status };
 }
 
 /** True when a verdict ends the wait. */

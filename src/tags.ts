@@ -7,6 +7,8 @@ export const TAG_KEYS = {
   commit: "sagemaker-deploy:commit",
   runId: "sagemaker-deploy:run-id",
   workflow: "sagemaker-deploy:workflow",
+  /** A random id per deploy: tells "created by this run" from "created by someone else". */
+  deployId: "sagemaker-deploy:deploy-id",
   callbackWorkflow: "sagemaker-deploy:callback-workflow",
   callbackRef: "sagemaker-deploy:callback-ref",
   expectedConfig: "sagemaker-deploy:expected-config",

@@ -16,6 +16,8 @@ export interface WaitOptions {
   readonly endpointName: string;
   /** The config this deploy put on the endpoint; InService on another one is a rollback. */
   readonly expectedConfigName: string;
+  /** Overrides the status table, e.g. {@link judgeSettled} to wait out someone else's update. */
+  readonly judge?: (endpoint: Endpoint) => Verdict;
   /** Absolute deadline, epoch milliseconds. */
   readonly deadline: number;
   readonly pollIntervalMs: number;
@@ -72,7 +74,8 @@ export async function waitForEndpoint(options: WaitOptions): Promise<WaitOutcome
       options.onPollError?.(error);
     }
     if (endpoint) {
-      const verdict = judgeEndpoint(endpoint, options.expectedConfigName);
+      const verdict =
+        options.judge?.(endpoint) ?? judgeEndpoint(endpoint, options.expectedConfigName);
       if (endpoint.EndpointStatus !== lastStatus) options.onStatusChange?.(endpoint, verdict);
       lastStatus = endpoint.EndpointStatus;
       if (verdict.kind === "success") return { kind: "success", endpoint, polls };

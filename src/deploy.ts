@@ -1,0 +1,379 @@
+import * as core from "@actions/core";
+import {
+  AddTagsCommand,
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  type CreateEndpointConfigInput,
+  CreateModelCommand,
+  type CreateModelInput,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  type DescribeEndpointConfigCommandOutput,
+  DescribeModelCommand,
+  type DescribeModelCommandOutput,
+  ListTagsCommand,
+  type SageMakerClient,
+  UpdateEndpointCommand,
+} from "@aws-sdk/client-sagemaker";
+import type { Clock } from "./clock.js";
+import { formatDuration } from "./durations.js";
+import { callAws, DeployError, errorMessage, isAlreadyExisting, isNotFound } from "./errors.js";
+import type { Config } from "./inputs.js";
+import { configNameFor, modelNameFor } from "./names.js";
+import { type Provenance, provenanceTags } from "./provenance.js";
+import { consoleLinks, type RunReport } from "./report.js";
+import {
+  endpointConfigDifferences,
+  endpointConfigRequest,
+  modelDifferences,
+  modelRequest,
+} from "./resources.js";
+import { isTransitional, judgeSettled, type Verdict } from "./status.js";
+import { sanitizeTagValue, TAG_KEYS, type Tag, tagsToRecord } from "./tags.js";
+import { printable } from "./validators.js";
+import { type Endpoint, type WaitOutcome, waitForEndpoint } from "./wait.js";
+
+/** Everything a deploy needs, handed in so tests control AWS, time and cancellation. */
+export interface DeployContext {
+  readonly client: SageMakerClient;
+  readonly config: Config;
+  readonly provenance: Provenance;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  /** Absolute end of the wait (epoch ms). */
+  readonly deadline: number;
+  readonly report: RunReport;
+}
+
+/** How a deploy ended before any hand-off or cleanup. */
+export type DeployOutcome =
+  | WaitOutcome
+  | { readonly kind: "unchanged"; readonly endpoint: Endpoint }
+  | { readonly kind: "not-waited"; readonly endpoint?: Endpoint };
+
+type Described<T> = Omit<T, "$metadata">;
+
+/** Runs a Describe call; `undefined` when SageMaker says the resource does not exist. */
+async function describeOptional<T>(
+  operation: string,
+  resource: string,
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await callAws(operation, resource, call);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function describeEndpoint(ctx: DeployContext): Promise<Endpoint | undefined> {
+  const name = ctx.config.endpointName;
+  return describeOptional("DescribeEndpoint", name, () =>
+    ctx.client.send(new DescribeEndpointCommand({ EndpointName: name })),
+  );
+}
+
+/** Logs a status change with the time since the run started. */
+function logStatus(ctx: DeployContext, endpoint: Endpoint, verdict: Verdict): void {
+  const elapsedMs = ctx.clock.now() - ctx.report.startedAt;
+  const status = endpoint.EndpointStatus ?? "Unknown";
+  ctx.report.timeline.push({ elapsedMs, status });
+  ctx.report.status = status;
+  const reason = endpoint.FailureReason ? ` (${printable(endpoint.FailureReason)})` : "";
+  core.info(
+    `[${formatDuration(elapsedMs)}] endpoint ${ctx.config.endpointName}: ${status}${reason}`,
+  );
+  if (verdict.kind === "failure") ctx.report.failureReason = verdict.reason;
+}
+
+/** Waits for the endpoint per the status table (or `judge`), logging each change. */
+function waitFor(
+  ctx: DeployContext,
+  expectedConfigName: string,
+  judge?: (e: Endpoint) => Verdict,
+): Promise<WaitOutcome> {
+  return waitForEndpoint({
+    client: ctx.client,
+    endpointName: ctx.config.endpointName,
+    expectedConfigName,
+    ...(judge ? { judge } : {}),
+    deadline: ctx.deadline,
+    pollIntervalMs: ctx.config.pollIntervalMs,
+    signal: ctx.signal,
+    clock: ctx.clock,
+    onStatusChange: (endpoint, verdict) => logStatus(ctx, endpoint, verdict),
+    onPollError: (error) =>
+      core.info(
+        `DescribeEndpoint failed, retrying at the next poll: ${printable(errorMessage(error))}`,
+      ),
+  });
+}
+
+/** Rejects a same-named resource with other content before anything is changed. */
+function rejectConflicts(
+  existing: {
+    model?: Described<DescribeModelCommandOutput>;
+    config?: Described<DescribeEndpointConfigCommandOutput>;
+  },
+  wanted: { model: CreateModelInput; config: CreateEndpointConfigInput },
+): void {
+  const hint =
+    "Omit the name input to get a content-addressed name, or choose a new name. Nothing was changed.";
+  const modelDiff = existing.model ? modelDifferences(existing.model, wanted.model) : [];
+  if (modelDiff.length > 0) {
+    throw new DeployError(
+      `model '${wanted.model.ModelName}' already exists with a different ${modelDiff.join(", ")}. ${hint}`,
+    );
+  }
+  const configDiff = existing.config
+    ? endpointConfigDifferences(existing.config, wanted.config)
+    : [];
+  if (configDiff.length > 0) {
+    throw new DeployError(
+      `endpoint config '${wanted.config.EndpointConfigName}' already exists with a different ${configDiff.join(", ")}. ${hint}`,
+    );
+  }
+}
+
+/** Waits out an operation someone else started on the endpoint, within the deadline. */
+async function settle(
+  ctx: DeployContext,
+  endpoint: Endpoint | undefined,
+): Promise<Endpoint | undefined> {
+  if (!endpoint || !isTransitional(endpoint.EndpointStatus)) return endpoint;
+  core.info(
+    `Endpoint ${ctx.config.endpointName} is ${endpoint.EndpointStatus}; waiting for that operation to finish before deploying.`,
+  );
+  const outcome = await waitFor(ctx, "", judgeSettled);
+  if (outcome.kind === "cancelled")
+    throw new DeployError(
+      "Cancelled while waiting for the endpoint's current operation; nothing was changed.",
+    );
+  if (outcome.kind === "timeout") {
+    throw new DeployError(
+      `Endpoint '${ctx.config.endpointName}' was still ${outcome.endpoint?.EndpointStatus ?? "busy"} at the wait-timeout; nothing was changed. Re-run when it settles.`,
+    );
+  }
+  return outcome.endpoint;
+}
+
+/** Refuses endpoints that cannot take an update, and says what to do. */
+function checkUpdatable(endpoint: Endpoint): void {
+  const status = endpoint.EndpointStatus;
+  if (status === "InService") return;
+  const reason = endpoint.FailureReason ? ` (${printable(endpoint.FailureReason)})` : "";
+  const fix =
+    status === "Failed"
+      ? `A Failed endpoint cannot be updated: delete it (aws sagemaker delete-endpoint --endpoint-name ${endpoint.EndpointName}) and re-run.`
+      : "Only an InService endpoint can be updated; bring it back to InService or delete it, then re-run.";
+  throw new DeployError(
+    `Endpoint '${endpoint.EndpointName}' is ${status}${reason}. ${fix} Nothing was changed.`,
+  );
+}
+
+/** True when the resource carries this run's deploy-id tag (so a retried create was ours). */
+async function createdByThisRun(ctx: DeployContext, arn: string): Promise<boolean> {
+  const answer = await callAws("ListTags", arn, () =>
+    ctx.client.send(new ListTagsCommand({ ResourceArn: arn })),
+  );
+  return tagsToRecord(answer.Tags)[TAG_KEYS.deployId] === ctx.provenance.deployId;
+}
+
+/**
+ * Creates a model or config unless it exists. A create that answers "already existing" (a retry
+ * after a dropped connection, or a concurrent run) is reused, and counted as ours only when it
+ * carries this run's deploy-id tag.
+ */
+async function ensure(
+  ctx: DeployContext,
+  kind: "model" | "endpointConfig",
+  create: () => Promise<string>,
+  describeArn: () => Promise<string>,
+): Promise<void> {
+  const label = kind === "model" ? "model" : "endpoint config";
+  try {
+    const arn = await create();
+    setArn(ctx.report, kind, arn, "created");
+  } catch (error) {
+    if (!isAlreadyExisting(error)) throw error;
+    const arn = await describeArn();
+    setArn(ctx.report, kind, arn, (await createdByThisRun(ctx, arn)) ? "created" : "reused");
+  }
+  core.info(
+    `${label} ${kind === "model" ? ctx.report.modelName : ctx.report.endpointConfigName}: ${ctx.report[kind]}`,
+  );
+}
+
+function setArn(
+  report: RunReport,
+  kind: "model" | "endpointConfig",
+  arn: string,
+  how: "created" | "reused",
+): void {
+  if (kind === "model") {
+    report.modelArn = arn;
+    report.model = how;
+  } else {
+    report.endpointConfigArn = arn;
+    report.endpointConfig = how;
+  }
+}
+
+/** The tags for the endpoint: the user's, provenance, and what the companion Lambda reads. */
+function endpointTags(ctx: DeployContext, configName: string, baseTags: readonly Tag[]): Tag[] {
+  const extra: Tag[] = [{ Key: TAG_KEYS.expectedConfig, Value: configName }];
+  const handoff = ctx.config.handoff;
+  if (handoff) {
+    extra.push(
+      { Key: TAG_KEYS.callbackWorkflow, Value: sanitizeTagValue(handoff.workflow) },
+      { Key: TAG_KEYS.callbackRef, Value: sanitizeTagValue(handoff.ref ?? ctx.provenance.ref) },
+      { Key: TAG_KEYS.deadline, Value: new Date(ctx.deadline).toISOString() },
+    );
+  }
+  return [...baseTags, ...extra];
+}
+
+/**
+ * The deploy itself: inspect (read-only), refuse conflicts, then CreateModel →
+ * CreateEndpointConfig → CreateEndpoint or UpdateEndpoint, then wait per the status table.
+ */
+export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
+  const { client, config, report } = ctx;
+  const modelName = modelNameFor(config.endpointName, config.model, config.modelName);
+  const configName = configNameFor(
+    config.endpointName,
+    modelName,
+    config.variant,
+    config.endpointConfigName,
+  );
+  report.modelName = modelName;
+  report.endpointConfigName = configName;
+  const tags = [...config.tags, ...provenanceTags(ctx.provenance)];
+  const wanted = {
+    model: modelRequest(modelName, config.model, tags),
+    config: endpointConfigRequest(configName, modelName, config.variant, tags),
+  };
+  const [found, model, endpointConfig] = await Promise.all([
+    describeEndpoint(ctx),
+    describeOptional("DescribeModel", modelName, () =>
+      client.send(new DescribeModelCommand({ ModelName: modelName })),
+    ),
+    describeOptional("DescribeEndpointConfig", configName, () =>
+      client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
+    ),
+  ]);
+  rejectConflicts(
+    { ...(model ? { model } : {}), ...(endpointConfig ? { config: endpointConfig } : {}) },
+    wanted,
+  );
+  const endpoint = await settle(ctx, found);
+  if (endpoint) {
+    report.endpointArn = endpoint.EndpointArn;
+    checkUpdatable(endpoint);
+    if (endpoint.EndpointConfigName === configName) {
+      report.operation = "unchanged";
+      report.status = endpoint.EndpointStatus;
+      if (model) setArn(report, "model", model.ModelArn ?? "", "reused");
+      if (endpointConfig)
+        setArn(report, "endpointConfig", endpointConfig.EndpointConfigArn ?? "", "reused");
+      core.info(
+        `Endpoint ${config.endpointName} already runs endpoint config ${configName}; nothing to change.`,
+      );
+      return { kind: "unchanged", endpoint };
+    }
+  }
+  if (model) setArn(report, "model", model.ModelArn ?? "", "reused");
+  else
+    await ensure(
+      ctx,
+      "model",
+      async () =>
+        (
+          await callAws("CreateModel", modelName, () =>
+            client.send(new CreateModelCommand(wanted.model)),
+          )
+        ).ModelArn ?? "",
+      async () =>
+        (
+          await callAws("DescribeModel", modelName, () =>
+            client.send(new DescribeModelCommand({ ModelName: modelName })),
+          )
+        ).ModelArn ?? "",
+    );
+  if (endpointConfig)
+    setArn(report, "endpointConfig", endpointConfig.EndpointConfigArn ?? "", "reused");
+  else
+    await ensure(
+      ctx,
+      "endpointConfig",
+      async () =>
+        (
+          await callAws("CreateEndpointConfig", configName, () =>
+            client.send(new CreateEndpointConfigCommand(wanted.config)),
+          )
+        ).EndpointConfigArn ?? "",
+      async () =>
+        (
+          await callAws("DescribeEndpointConfig", configName, () =>
+            client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
+          )
+        ).EndpointConfigArn ?? "",
+    );
+  if (endpoint) await updateEndpoint(ctx, configName, endpointTags(ctx, configName, tags));
+  else await createEndpoint(ctx, configName, endpointTags(ctx, configName, tags));
+  core.info(`Watch it: ${consoleLinks.endpoint(config.region, config.endpointName)}`);
+  if (!config.wait) {
+    const now = await describeEndpoint(ctx);
+    if (now) report.status = now.EndpointStatus;
+    return { kind: "not-waited", ...(now ? { endpoint: now } : {}) };
+  }
+  return waitFor(ctx, configName);
+}
+
+async function createEndpoint(ctx: DeployContext, configName: string, tags: Tag[]): Promise<void> {
+  const name = ctx.config.endpointName;
+  const request = { EndpointName: name, EndpointConfigName: configName, Tags: tags };
+  try {
+    const answer = await callAws("CreateEndpoint", name, () =>
+      ctx.client.send(new CreateEndpointCommand(request)),
+    );
+    ctx.report.endpointArn = answer.EndpointArn;
+  } catch (error) {
+    // A retried create whose first attempt went through: ours only if it carries our deploy-id.
+    if (!isAlreadyExisting(error)) throw error;
+    const endpoint = await describeEndpoint(ctx);
+    if (!endpoint?.EndpointArn || !(await createdByThisRun(ctx, endpoint.EndpointArn))) {
+      throw new DeployError(
+        `CreateEndpoint '${name}' failed: another deploy created the endpoint at the same time. Re-run to update it.`,
+        { cause: error },
+      );
+    }
+    ctx.report.endpointArn = endpoint.EndpointArn;
+  }
+  ctx.report.operation = "created";
+  core.info(`endpoint ${name}: CreateEndpoint accepted (config ${configName})`);
+}
+
+async function updateEndpoint(ctx: DeployContext, configName: string, tags: Tag[]): Promise<void> {
+  const name = ctx.config.endpointName;
+  const deploymentConfig = ctx.config.deploymentConfig;
+  await callAws("UpdateEndpoint", name, () =>
+    ctx.client.send(
+      new UpdateEndpointCommand({
+        EndpointName: name,
+        EndpointConfigName: configName,
+        ...(deploymentConfig ? { DeploymentConfig: deploymentConfig } : {}),
+      }),
+    ),
+  );
+  ctx.report.operation = "updated";
+  core.info(`endpoint ${name}: UpdateEndpoint accepted (config ${configName})`);
+  const arn = ctx.report.endpointArn;
+  if (arn) {
+    // Tags describe the deployment now running; a tagging failure must not fail a good deploy.
+    await callAws("AddTags", name, () =>
+      ctx.client.send(new AddTagsCommand({ ResourceArn: arn, Tags: tags })),
+    ).catch((error) => core.warning(printable(errorMessage(error))));
+  }
+}

@@ -1,0 +1,281 @@
+import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
+import { parseDeploymentConfig } from "./deployment-config.js";
+import { parseDuration } from "./durations.js";
+import { InputError } from "./errors.js";
+import type { Tag } from "./tags.js";
+import { PATTERNS, parseBoolean, parseInteger, parseKeyValueLines, quote } from "./validators.js";
+
+/** Tags the action adds itself; user tags must leave room for them (SageMaker allows 50). */
+export const RESERVED_TAG_COUNT = 10;
+export const MAX_USER_TAGS = 50 - RESERVED_TAG_COUNT;
+
+/** Wait limits: GitHub ends a job after 6 h (OIDC credentials last 1 h by default). */
+const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
+const POLL_INTERVAL_MIN_MS = 1_000;
+const POLL_INTERVAL_MAX_MS = 5 * 60_000;
+
+/** What the model holds (CreateModel). */
+export interface ModelSpec {
+  readonly image: string;
+  readonly modelDataUrl?: string;
+  readonly executionRoleArn: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** The production variant (CreateEndpointConfig ProductionVariants[0]). */
+export interface VariantSpec {
+  readonly variantName: string;
+  readonly instanceType?: string;
+  readonly initialInstanceCount?: number;
+  readonly serverless?: { readonly memorySizeInMB: number; readonly maxConcurrency: number };
+}
+
+/** Hand-off to the companion Lambda. */
+export interface HandoffSpec {
+  readonly functionName: string;
+  readonly workflow: string;
+  readonly ref?: string;
+  /** How long the Lambda waits after the hand-off before reporting "timed out waiting". */
+  readonly timeoutMs: number;
+}
+
+/** Every input, parsed and checked. */
+export interface Config {
+  readonly endpointName: string;
+  readonly modelName?: string;
+  readonly endpointConfigName?: string;
+  readonly model: ModelSpec;
+  readonly variant: VariantSpec;
+  readonly region: string;
+  readonly tags: readonly Tag[];
+  readonly deploymentConfig?: DeploymentConfig;
+  readonly wait: boolean;
+  readonly waitTimeoutMs: number;
+  readonly pollIntervalMs: number;
+  readonly cleanupOnFailure: boolean;
+  readonly handoff?: HandoffSpec;
+}
+
+/** Reads one raw input by its action.yml name ("" when unset). */
+export type InputReader = (name: string) => string;
+
+/** Collects problems while reading; each names its input. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly read: InputReader) {}
+
+  text(name: string, options: { required?: boolean; fallback?: string } = {}): string | undefined {
+    const value = this.read(name).trim() || options.fallback;
+    if (!value && options.required) this.problems.push(`${name}: required`);
+    return value || undefined;
+  }
+
+  raw(name: string): string {
+    return this.read(name);
+  }
+
+  matching(name: string, pattern: RegExp, hint: string, required = false): string | undefined {
+    const value = this.text(name, { required });
+    if (value !== undefined && !pattern.test(value)) this.fail(name, value, hint);
+    return value;
+  }
+
+  fail(name: string, value: string, hint: string): void {
+    this.problems.push(`${name}: ${quote(value)} ${hint}`);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.text(name);
+    if (value === undefined) return fallback;
+    const parsed = parseBoolean(value);
+    if (parsed === undefined) this.fail(name, value, "is not a boolean (use true or false)");
+    return parsed ?? fallback;
+  }
+
+  duration(name: string, fallback: string, min: number, max: number, range: string): number {
+    const value = this.text(name, { fallback }) ?? fallback;
+    const ms = parseDuration(value);
+    if (ms === undefined) this.fail(name, value, "is not a duration (e.g. 90s, 45m, 1h30m)");
+    else if (ms < min || ms > max) this.fail(name, value, `must be between ${range}`);
+    return ms ?? 0;
+  }
+}
+
+const NAME_HINT =
+  "is not a valid SageMaker name (1-63 letters, digits and hyphens; no leading or trailing hyphen)";
+
+function readModel(r: Reader): ModelSpec {
+  const image = r.matching(
+    "image",
+    PATTERNS.image,
+    "is not a container image URI (no spaces, at most 255 characters)",
+    true,
+  );
+  const modelDataUrl = r.matching(
+    "model-data-url",
+    PATTERNS.modelDataUrl,
+    "must be an s3:// or https:// URL",
+  );
+  const executionRoleArn = r.matching(
+    "execution-role-arn",
+    PATTERNS.roleArn,
+    "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+    true,
+  );
+  const environment: Record<string, string> = {};
+  const { pairs, problems } = parseKeyValueLines(r.raw("environment"));
+  for (const problem of problems) r.problems.push(`environment: ${problem}`);
+  for (const [key, value] of pairs) {
+    if (!PATTERNS.environmentKey.test(key))
+      r.fail("environment", key, "is not a valid variable name");
+    else if (key in environment) r.fail("environment", key, "is set twice");
+    else if (value.length > 1024)
+      r.fail("environment", key, "has a value longer than 1024 characters");
+    environment[key] = value;
+  }
+  if (pairs.length > 100) r.problems.push("environment: at most 100 variables");
+  return {
+    image: image ?? "",
+    ...(modelDataUrl ? { modelDataUrl } : {}),
+    executionRoleArn: executionRoleArn ?? "",
+    environment,
+  };
+}
+
+function readVariant(r: Reader): VariantSpec {
+  const variantName = r.matching("variant-name", PATTERNS.resourceName, NAME_HINT) ?? "AllTraffic";
+  const memory = r.text("serverless-memory-size");
+  const concurrency = r.text("serverless-max-concurrency");
+  if (memory !== undefined || concurrency !== undefined) {
+    const memorySizeInMB = memory === undefined ? undefined : parseInteger(memory, 1024, 6144);
+    const maxConcurrency =
+      concurrency === undefined ? undefined : parseInteger(concurrency, 1, 200);
+    if (memory === undefined)
+      r.problems.push("serverless-memory-size: required with serverless-max-concurrency");
+    else if (memorySizeInMB === undefined || memorySizeInMB % 1024 !== 0) {
+      r.fail("serverless-memory-size", memory, "must be 1024, 2048, 3072, 4096, 5120 or 6144 (MB)");
+    }
+    if (concurrency === undefined)
+      r.problems.push("serverless-max-concurrency: required with serverless-memory-size");
+    else if (maxConcurrency === undefined)
+      r.fail("serverless-max-concurrency", concurrency, "must be a whole number from 1 to 200");
+    for (const name of ["instance-type", "initial-instance-count"]) {
+      if (r.text(name))
+        r.problems.push(
+          `${name}: not used with a serverless variant (serverless-memory-size is set)`,
+        );
+    }
+    return {
+      variantName,
+      serverless: { memorySizeInMB: memorySizeInMB ?? 0, maxConcurrency: maxConcurrency ?? 0 },
+    };
+  }
+  const instanceType = r.text("instance-type");
+  if (instanceType === undefined) {
+    r.problems.push(
+      "instance-type: required (or set serverless-memory-size and serverless-max-concurrency)",
+    );
+  } else if (!PATTERNS.instanceType.test(instanceType)) {
+    r.fail("instance-type", instanceType, "is not a SageMaker instance type (e.g. ml.m5.large)");
+  }
+  const count = r.text("initial-instance-count", { fallback: "1" }) ?? "1";
+  const initialInstanceCount = parseInteger(count, 1, 1000);
+  if (initialInstanceCount === undefined)
+    r.fail("initial-instance-count", count, "must be a whole number from 1 to 1000");
+  return {
+    variantName,
+    instanceType: instanceType ?? "",
+    initialInstanceCount: initialInstanceCount ?? 1,
+  };
+}
+
+function readTags(r: Reader): Tag[] {
+  const { pairs, problems } = parseKeyValueLines(r.raw("tags"));
+  for (const problem of problems) r.problems.push(`tags: ${problem}`);
+  const seen = new Set<string>();
+  for (const [key, value] of pairs) {
+    if (!PATTERNS.tagKey.test(key) || key.toLowerCase().startsWith("aws:")) {
+      r.fail("tags", key, "is not a valid tag key (1-128 characters, not starting with aws:)");
+    } else if (key.startsWith("sagemaker-deploy:"))
+      r.fail("tags", key, "uses the prefix this action reserves");
+    else if (seen.has(key)) r.fail("tags", key, "is set twice");
+    if (!PATTERNS.tagValue.test(value))
+      r.fail("tags", key, "has a value SageMaker does not allow in tags");
+    seen.add(key);
+  }
+  if (pairs.length > MAX_USER_TAGS) r.problems.push(`tags: at most ${MAX_USER_TAGS} tags`);
+  return pairs.map(([Key, Value]) => ({ Key, Value }));
+}
+
+function readHandoff(r: Reader): HandoffSpec | undefined {
+  const functionName = r.matching(
+    "handoff-function",
+    PATTERNS.lambdaFunction,
+    "is not a Lambda function name or ARN",
+  );
+  const workflow = r.matching(
+    "handoff-workflow",
+    PATTERNS.workflowFile,
+    "must be a workflow file name such as sagemaker-deploy-status.yml",
+  );
+  const ref = r.matching("handoff-ref", PATTERNS.gitRef, "is not a git ref");
+  if (!functionName) {
+    if (workflow || ref)
+      r.problems.push("handoff-function: required when handoff-workflow or handoff-ref is set");
+    return undefined;
+  }
+  if (!workflow) r.problems.push("handoff-workflow: required when handoff-function is set");
+  const timeoutMs = r.duration("handoff-timeout", "3h", 60_000, 24 * 3_600_000, "1m and 24h");
+  return { functionName, workflow: workflow ?? "", ...(ref ? { ref } : {}), timeoutMs };
+}
+
+/**
+ * Reads and checks every input at once. Throws {@link InputError} listing all problems, each
+ * naming its input, so the user fixes them in one go and nothing is created meanwhile.
+ */
+export function readConfig(read: InputReader, env: NodeJS.ProcessEnv = process.env): Config {
+  const r = new Reader(read);
+  const endpointName = r.matching("endpoint-name", PATTERNS.resourceName, NAME_HINT, true) ?? "";
+  const modelName = r.matching("model-name", PATTERNS.resourceName, NAME_HINT);
+  const endpointConfigName = r.matching("endpoint-config-name", PATTERNS.resourceName, NAME_HINT);
+  const model = readModel(r);
+  const variant = readVariant(r);
+  const region = r.text("region", { fallback: env.AWS_REGION || env.AWS_DEFAULT_REGION });
+  if (region === undefined)
+    r.problems.push(
+      "region: required (set the input, or AWS_REGION as configure-aws-credentials does)",
+    );
+  else if (!PATTERNS.region.test(region))
+    r.fail("region", region, "is not an AWS region (e.g. us-east-1)");
+  const tags = readTags(r);
+  const deploymentText = r.text("deployment-config");
+  const deployment = deploymentText ? parseDeploymentConfig(deploymentText) : { problems: [] };
+  for (const problem of deployment.problems) r.problems.push(`deployment-config: ${problem}`);
+  const wait = r.boolean("wait", true);
+  const waitTimeoutMs = r.duration("wait-timeout", "60m", 1_000, WAIT_TIMEOUT_MAX_MS, "1s and 6h");
+  const pollIntervalMs = r.duration(
+    "poll-interval",
+    "15s",
+    POLL_INTERVAL_MIN_MS,
+    POLL_INTERVAL_MAX_MS,
+    "1s and 5m",
+  );
+  const cleanupOnFailure = r.boolean("cleanup-on-failure", true);
+  const handoff = readHandoff(r);
+  if (r.problems.length > 0) throw new InputError(r.problems);
+  return {
+    endpointName,
+    ...(modelName ? { modelName } : {}),
+    ...(endpointConfigName ? { endpointConfigName } : {}),
+    model,
+    variant,
+    region: region ?? "",
+    tags,
+    ...(deployment.config ? { deploymentConfig: deployment.config } : {}),
+    wait,
+    waitTimeoutMs,
+    pollIntervalMs,
+    cleanupOnFailure,
+    ...(handoff ? { handoff } : {}),
+  };
+}

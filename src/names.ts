@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import type { ModelSpec, VariantSpec } from "./inputs.js";
+
+/** SageMaker names are at most 63 characters. */
+const MAX_NAME_LENGTH = 63;
+/** 12 hex digits: 48 bits, so two different contents practically never share a name. */
+const HASH_LENGTH = 12;
+
+/** JSON with object keys sorted, so equal content always hashes alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `<endpoint-name>-<hash of content>`, trimmed to 63 characters and still a valid name. */
+export function deriveName(
+  endpointName: string,
+  kind: "model" | "config",
+  content: unknown,
+): string {
+  const hash = createHash("sha256")
+    .update(`${kind}\n${canonicalJson(content)}`)
+    .digest("hex")
+    .slice(0, HASH_LENGTH);
+  const prefix = endpointName.slice(0, MAX_NAME_LENGTH - HASH_LENGTH - 1).replace(/-+$/, "");
+  return `${prefix}-${hash}`;
+}
+
+/** The model's name: the `model-name` input, or derived from what the model holds. */
+export function modelNameFor(endpointName: string, model: ModelSpec, explicit?: string): string {
+  return explicit ?? deriveName(endpointName, "model", model);
+}
+
+/** The endpoint config's name: the input, or derived from the model name and the variant. */
+export function configNameFor(
+  endpointName: string,
+  modelName: string,
+  variant: VariantSpec,
+  explicit?: string,
+): string {
+  return explicit ?? deriveName(endpointName, "config", { modelName, variant });
+}

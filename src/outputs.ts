@@ -1,0 +1,20 @@
+import * as core from "@actions/core";
+import type { RunReport } from "./report.js";
+
+/** Writes every output of DESIGN §2 that the run has a value for. */
+export function writeOutputs(report: RunReport): void {
+  const outputs: Record<string, string | undefined> = {
+    "model-arn": report.modelArn,
+    "endpoint-config-arn": report.endpointConfigArn,
+    "endpoint-arn": report.endpointArn,
+    "endpoint-status": report.status,
+    "failure-reason": report.failureReason,
+    "model-name": report.modelName,
+    "endpoint-config-name": report.endpointConfigName,
+    operation: report.operation,
+    "handed-off": String(report.handedOff),
+  };
+  for (const [name, value] of Object.entries(outputs)) {
+    if (value !== undefined && value !== "") core.setOutput(name, value);
+  }
+}

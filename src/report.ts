@@ -1,0 +1,51 @@
+/** What a run did, kept as it goes, so outputs and the summary can be written at any point. */
+export interface RunReport {
+  readonly region: string;
+  readonly endpointName: string;
+  readonly startedAt: number;
+  modelName?: string;
+  endpointConfigName?: string;
+  modelArn?: string;
+  endpointConfigArn?: string;
+  endpointArn?: string;
+  /** What happened to each resource. */
+  model?: "created" | "reused";
+  endpointConfig?: "created" | "reused";
+  operation?: "created" | "updated" | "unchanged";
+  status?: string;
+  failureReason?: string;
+  readonly timeline: { readonly elapsedMs: number; readonly status: string }[];
+  result?: "success" | "failure" | "timeout" | "cancelled" | "handed-off" | "not-waited";
+  handedOff: boolean;
+  /** Plain-language lines on the hand-off, cleanup and what is left provisioning. */
+  readonly notes: string[];
+  readonly deleted: string[];
+  /** Resources this run created and left in place (cleanup off, or still in use). */
+  readonly left: string[];
+}
+
+/** A fresh report for one run. */
+export function createReport(region: string, endpointName: string, startedAt: number): RunReport {
+  return {
+    region,
+    endpointName,
+    startedAt,
+    timeline: [],
+    handedOff: false,
+    notes: [],
+    deleted: [],
+    left: [],
+  };
+}
+
+/** AWS console links for a region (commercial partition). */
+export const consoleLinks = {
+  endpoint: (region: string, name: string) =>
+    `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#/endpoints/${encodeURIComponent(name)}`,
+  endpointConfig: (region: string, name: string) =>
+    `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#/endpointConfig/${encodeURIComponent(name)}`,
+  model: (region: string, name: string) =>
+    `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#/models/${encodeURIComponent(name)}`,
+  logs: (region: string, name: string) =>
+    `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/$252Faws$252Fsagemaker$252FEndpoints$252F${encodeURIComponent(name)}`,
+} as const;
