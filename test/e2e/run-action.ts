@@ -1,0 +1,159 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The committed bundle, run exactly as the runner runs it. */
+export const ACTION_BUNDLE = join(ROOT, "dist/index.js");
+
+/** Node runtimes to run the bundle under: this machine's, and Node 24 (GitHub's `node24`) from npm. */
+export function nodeRuntimes(): { label: string; path: string }[] {
+  const runtimes = [{ label: `node ${process.versions.node}`, path: process.execPath }];
+  try {
+    const require = createRequire(import.meta.url);
+    const path = join(dirname(require.resolve("node/package.json")), "bin/node");
+    runtimes.push({ label: "node 24", path });
+  } catch {
+    // The `node` package is a devDependency; without it only this machine's Node is used.
+  }
+  return runtimes;
+}
+
+/** Options for {@link runAction}. */
+export interface RunActionOptions {
+  /** Inputs by their action.yml name. */
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly sagemakerUrl: string;
+  readonly lambdaUrl?: string;
+  readonly node?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Send SIGINT this many ms after start (a cancelled job). */
+  readonly interruptAfterMs?: number;
+  /** Kill the process after this long (a safety net for tests). */
+  readonly killAfterMs?: number;
+}
+
+/** What a run of the bundle produced. */
+export interface ActionRun {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly durationMs: number;
+  /** ms from the SIGINT to the exit, when one was sent. */
+  readonly exitAfterInterruptMs?: number;
+}
+
+/** Environment a GitHub-hosted runner gives a step (fake run, fake credentials). */
+export const RUNNER_ENV = {
+  GITHUB_ACTIONS: "true",
+  GITHUB_REPOSITORY: "octo-org/fraud-models",
+  GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+  GITHUB_REF: "refs/heads/main",
+  GITHUB_REF_NAME: "main",
+  GITHUB_RUN_ID: "4242",
+  GITHUB_RUN_ATTEMPT: "1",
+  GITHUB_WORKFLOW: "deploy",
+  GITHUB_API_URL: "http://127.0.0.1:9",
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_EC2_METADATA_DISABLED: "true",
+} as const;
+
+/** Parses a `$GITHUB_OUTPUT` file (`name<<delimiter` blocks, as @actions/core writes them). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? "");
+    if (!match) continue;
+    const [, name = "", delimiter] = match;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? "");
+    outputs[name] = value.join("\n");
+  }
+  return outputs;
+}
+
+/** Input environment variables exactly as the runner sets them: `INPUT_<NAME>`, upper case, hyphens kept. */
+export function inputEnv(inputs: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
+}
+
+/** Runs `dist/index.js` as the runner does and collects exit code, logs, outputs and summary. */
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), "sagemaker-deploy-"));
+  const outputFile = join(dir, "output");
+  const summaryFile = join(dir, "summary");
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  const { PATH, HOME, TMPDIR } = process.env;
+  const env = {
+    PATH: PATH ?? "",
+    HOME: HOME ?? dir,
+    ...(TMPDIR ? { TMPDIR } : {}),
+    ...RUNNER_ENV,
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    AWS_ENDPOINT_URL_SAGEMAKER: options.sagemakerUrl,
+    ...(options.lambdaUrl ? { AWS_ENDPOINT_URL_LAMBDA: options.lambdaUrl } : {}),
+    ...inputEnv(options.inputs),
+    ...options.env,
+  };
+  const started = performance.now();
+  const child = spawn(options.node ?? process.execPath, [ACTION_BUNDLE], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  let interruptedAt: number | undefined;
+  const timers = [
+    options.interruptAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          interruptedAt = performance.now();
+          child.kill("SIGINT");
+        }, options.interruptAfterMs),
+    setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 60_000),
+  ];
+  const exitCode = await new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+  const ended = performance.now();
+  for (const timer of timers) clearTimeout(timer);
+  const run: ActionRun = {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(outputFile, "utf8")),
+    summary: readFileSync(summaryFile, "utf8"),
+    durationMs: ended - started,
+    ...(interruptedAt === undefined ? {} : { exitAfterInterruptMs: ended - interruptedAt }),
+  };
+  rmSync(dir, { recursive: true, force: true });
+  return run;
+}
+
+/** Inputs of a typical deploy (the README's quick start), overridable per test. */
+export function demoInputs(overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    "endpoint-name": "fraud-scorer",
+    image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:0123456",
+    "model-data-url": "s3://ml-artifacts/fraud/model.tar.gz",
+    "execution-role-arn": "arn:aws:iam::111122223333:role/SageMakerExecution",
+    "instance-type": "ml.m5.large",
+    "poll-interval": "1s",
+    "wait-timeout": "2m",
+    ...overrides,
+  };
+}
