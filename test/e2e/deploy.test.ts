@@ -33,13 +33,19 @@ describe.each(nodeRuntimes())("a new endpoint under $label", ({ path: node }) =>
       "handed-off": "false",
     });
     expect(run.outputs["model-arn"]).toMatch(/:model\/fraud-scorer-[0-9a-f]{12}$/);
-    expect(run.outputs["endpoint-config-arn"]).toMatch(/:endpoint-config\/fraud-scorer-[0-9a-f]{12}$/);
+    expect(run.outputs["endpoint-config-arn"]).toMatch(
+      /:endpoint-config\/fraud-scorer-[0-9a-f]{12}$/,
+    );
     expect(run.stdout).toMatch(/endpoint fraud-scorer: Creating/);
     expect(run.stdout).toMatch(/\[\d+s\] endpoint fraud-scorer: InService/);
     expect(run.summary).toContain(run.outputs["endpoint-arn"]);
-    expect(run.summary).toContain("console.aws.amazon.com/sagemaker/home?region=us-east-1#/endpoints/fraud-scorer");
+    expect(run.summary).toContain(
+      "console.aws.amazon.com/sagemaker/home?region=us-east-1#/endpoints/fraud-scorer",
+    );
     expect(run.summary).toMatch(/\| \d+s \| Creating \|/);
-    expect(emulator.state().endpoints).toMatchObject([{ name: "fraud-scorer", status: "InService" }]);
+    expect(emulator.state().endpoints).toMatchObject([
+      { name: "fraud-scorer", status: "InService" },
+    ]);
   });
 
   it("fails with SageMaker's FailureReason when the endpoint fails, and removes what it created", async () => {
@@ -70,7 +76,9 @@ describe.each(nodeRuntimes())("a new endpoint under $label", ({ path: node }) =>
     expect(run.stdout).toMatch(/^::error::.*still Creating.*console\.aws\.amazon\.com/m);
     expect(run.outputs["endpoint-status"]).toBe("Creating");
     // Still provisioning is not a failure to clean up: everything stays for the endpoint to use.
-    expect(emulator.state().endpoints).toMatchObject([{ name: "fraud-scorer", status: "Creating" }]);
+    expect(emulator.state().endpoints).toMatchObject([
+      { name: "fraud-scorer", status: "Creating" },
+    ]);
     expect(emulator.state().models).toHaveLength(1);
   });
 });
@@ -100,10 +108,22 @@ const BAD_INPUTS: [string, Record<string, string>][] = [
   ["cleanup-on-failure", { "cleanup-on-failure": "maybe" }],
   ["environment", { environment: "NOT A PAIR" }],
   ["tags", { tags: "aws:owner=me" }],
-  ["serverless-memory-size", { "instance-type": "", "serverless-memory-size": "1500", "serverless-max-concurrency": "5" }],
-  ["serverless-max-concurrency", { "instance-type": "", "serverless-memory-size": "2048", "serverless-max-concurrency": "500" }],
+  [
+    "serverless-memory-size",
+    { "instance-type": "", "serverless-memory-size": "1500", "serverless-max-concurrency": "5" },
+  ],
+  [
+    "serverless-max-concurrency",
+    { "instance-type": "", "serverless-memory-size": "2048", "serverless-max-concurrency": "500" },
+  ],
   ["deployment-config", { "deployment-config": "{not json" }],
-  ["deployment-config", { "deployment-config": '{"BlueGreenUpdatePolicy":{"TrafficRoutingConfiguration":{"Type":"SOMETIMES"}}}' }],
+  [
+    "deployment-config",
+    {
+      "deployment-config":
+        '{"BlueGreenUpdatePolicy":{"TrafficRoutingConfiguration":{"Type":"SOMETIMES"}}}',
+    },
+  ],
   ["handoff-workflow", { "handoff-function": "sagemaker-deploy-companion" }],
   ["handoff-function", { "handoff-function": "bad function!", "handoff-workflow": "status.yml" }],
 ];
@@ -112,7 +132,11 @@ describe("bad inputs (Node 24, the runner's runtime)", () => {
   const node = nodeRuntimes().at(-1)?.path;
 
   it.each(BAD_INPUTS)("rejects a bad %s before any API call", async (input, overrides) => {
-    const run = await runAction({ inputs: demoInputs(overrides), sagemakerUrl: emulator.url, ...(node ? { node } : {}) });
+    const run = await runAction({
+      inputs: demoInputs(overrides),
+      sagemakerUrl: emulator.url,
+      ...(node ? { node } : {}),
+    });
 
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`^::error::.*${input}:`, "m"));
@@ -121,38 +145,59 @@ describe("bad inputs (Node 24, the runner's runtime)", () => {
 
   it("reports every bad input at once", async () => {
     const run = await runAction({
-      inputs: demoInputs({ "endpoint-name": "bad_name", "instance-type": "large", "wait-timeout": "forever" }),
+      inputs: demoInputs({
+        "endpoint-name": "bad_name",
+        "instance-type": "large",
+        "wait-timeout": "forever",
+      }),
       sagemakerUrl: emulator.url,
     });
 
     expect(run.stdout).toMatch(/3 invalid inputs; nothing was created/);
-    for (const input of ["endpoint-name:", "instance-type:", "wait-timeout:"]) expect(run.stdout).toContain(input);
+    for (const input of ["endpoint-name:", "instance-type:", "wait-timeout:"])
+      expect(run.stdout).toContain(input);
     expect(emulator.requests).toEqual([]);
   });
 });
 
 /** The seed workflow's steps: operation, and the request paths that carry `$inputs.<name>`. */
 function seedSteps(): { operationId: string; mapping: [string, string][] }[] {
-  const seed = parse(readFileSync(join(ROOT, "../shared/seed/amazon-sagemaker-deploy-model-to-endpoint-workflow.yml"), "utf8"));
+  const seed = parse(
+    readFileSync(
+      join(ROOT, "../shared/seed/amazon-sagemaker-deploy-model-to-endpoint-workflow.yml"),
+      "utf8",
+    ),
+  );
   const leaves = (value: unknown, path: string[]): [string, string][] => {
-    if (typeof value === "string") return value.startsWith("$inputs.") ? [[path.join("."), value.slice(8)]] : [];
+    if (typeof value === "string")
+      return value.startsWith("$inputs.") ? [[path.join("."), value.slice(8)]] : [];
     if (Array.isArray(value)) return value.flatMap((item, i) => leaves(item, [...path, String(i)]));
-    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+    if (value && typeof value === "object")
+      return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
     return [];
   };
-  return seed.workflows[0].steps.map((step: { operationId: string; requestBody: { payload: unknown } }) => ({
-    operationId: step.operationId,
-    mapping: leaves(step.requestBody.payload, []),
-  }));
+  return seed.workflows[0].steps.map(
+    (step: { operationId: string; requestBody: { payload: unknown } }) => ({
+      operationId: step.operationId,
+      mapping: leaves(step.requestBody.payload, []),
+    }),
+  );
 }
 
 function at(value: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
+  return path
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
 }
 
 describe("conformance with the seed workflow", () => {
   it("sends CreateModel, CreateEndpointConfig, CreateEndpoint, then DescribeEndpoint, each carrying the seed's inputs", async () => {
-    const inputs = demoInputs({ "model-name": "fraud-model-7", "endpoint-config-name": "fraud-config-7", "variant-name": "Primary", "initial-instance-count": "2" });
+    const inputs = demoInputs({
+      "model-name": "fraud-model-7",
+      "endpoint-config-name": "fraud-config-7",
+      "variant-name": "Primary",
+      "initial-instance-count": "2",
+    });
     const seedToInput = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     const steps = seedSteps();
 
@@ -164,7 +209,10 @@ describe("conformance with the seed workflow", () => {
     const firstCreate = sent.indexOf("CreateModel");
     expect(sent.slice(firstCreate, firstCreate + 4)).toEqual(seedOps);
     for (const step of steps) {
-      const request = emulator.requests.find((r) => r.operation === step.operationId && r.time >= (emulator.requests[firstCreate]?.time ?? 0));
+      const request = emulator.requests.find(
+        (r) =>
+          r.operation === step.operationId && r.time >= (emulator.requests[firstCreate]?.time ?? 0),
+      );
       for (const [path, seedInput] of step.mapping) {
         const expected = inputs[seedToInput(seedInput)];
         expect(String(at(request?.input, path)), `${step.operationId} ${path}`).toBe(expected);

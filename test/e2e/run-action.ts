@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
@@ -11,13 +11,29 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The committed bundle, run exactly as the runner runs it. */
 export const ACTION_BUNDLE = join(ROOT, "dist/index.js");
 
+/**
+ * This machine's own Node. npm scripts put node_modules/.bin first on PATH, where the `node`
+ * package links Node 24, so that directory is skipped.
+ */
+function machineNode(): string {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir.includes("node_modules")) continue;
+    const candidate = join(dir, "node");
+    if (existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
 /** Node runtimes to run the bundle under: this machine's, and Node 24 (GitHub's `node24`) from npm. */
 export function nodeRuntimes(): { label: string; path: string }[] {
-  const runtimes = [{ label: `node ${process.versions.node}`, path: process.execPath }];
+  const machine = machineNode();
+  const version = execFileSync(machine, ["--version"], { encoding: "utf8" }).trim();
+  const runtimes = [{ label: `node ${version} (this machine)`, path: machine }];
   try {
     const require = createRequire(import.meta.url);
     const path = join(dirname(require.resolve("node/package.json")), "bin/node");
-    runtimes.push({ label: "node 24", path });
+    const version24 = execFileSync(path, ["--version"], { encoding: "utf8" }).trim();
+    runtimes.push({ label: `node ${version24} (npm package node@24)`, path });
   } catch {
     // The `node` package is a devDependency; without it only this machine's Node is used.
   }
@@ -84,7 +100,9 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 /** Input environment variables exactly as the runner sets them: `INPUT_<NAME>`, upper case, hyphens kept. */
 export function inputEnv(inputs: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+  );
 }
 
 /** Runs `dist/index.js` as the runner does and collects exit code, logs, outputs and summary. */
@@ -109,7 +127,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...options.env,
   };
   const started = performance.now();
-  const child = spawn(options.node ?? process.execPath, [ACTION_BUNDLE], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(options.node ?? process.execPath, [ACTION_BUNDLE], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -128,7 +149,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
         }, options.interruptAfterMs),
     setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 60_000),
   ];
-  const exitCode = await new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+  const exitCode = await new Promise<number | null>((done) =>
+    child.on("close", (code) => done(code)),
+  );
   const ended = performance.now();
   for (const timer of timers) clearTimeout(timer);
   const run: ActionRun = {
@@ -145,7 +168,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
 }
 
 /** Inputs of a typical deploy (the README's quick start), overridable per test. */
-export function demoInputs(overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function demoInputs(
+  overrides: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   return {
     "endpoint-name": "fraud-scorer",
     image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:0123456",

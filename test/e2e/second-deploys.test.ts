@@ -25,14 +25,34 @@ function deploy(overrides: Record<string, string> = {}, extra: { interruptAfterM
 /** An endpoint another team deployed before this run: model "legacy-model", config "legacy-config". */
 function seedExistingEndpoint(status = "InService", failureReason?: string): void {
   emulator.seed({
-    models: [{ ModelName: "legacy-model", PrimaryContainer: { Image: "legacy:1" }, ExecutionRoleArn: ROLE }],
+    models: [
+      {
+        ModelName: "legacy-model",
+        PrimaryContainer: { Image: "legacy:1" },
+        ExecutionRoleArn: ROLE,
+      },
+    ],
     endpointConfigs: [
       {
         EndpointConfigName: "legacy-config",
-        ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "legacy-model", InitialInstanceCount: 1, InstanceType: "ml.m5.large" }],
+        ProductionVariants: [
+          {
+            VariantName: "AllTraffic",
+            ModelName: "legacy-model",
+            InitialInstanceCount: 1,
+            InstanceType: "ml.m5.large",
+          },
+        ],
       },
     ],
-    endpoints: [{ EndpointName: "fraud-scorer", EndpointConfigName: "legacy-config", status, ...(failureReason ? { failureReason } : {}) }],
+    endpoints: [
+      {
+        EndpointName: "fraud-scorer",
+        EndpointConfigName: "legacy-config",
+        status,
+        ...(failureReason ? { failureReason } : {}),
+      },
+    ],
   });
 }
 
@@ -51,7 +71,9 @@ describe("second deploys", () => {
     expect(second.exitCode).toBe(0);
     expect(second.outputs).toMatchObject({ operation: "updated", "endpoint-status": "InService" });
     expect(second.outputs["endpoint-config-name"]).not.toBe(first.outputs["endpoint-config-name"]);
-    expect(emulator.state().endpoints).toMatchObject([{ status: "InService", configName: second.outputs["endpoint-config-name"] }]);
+    expect(emulator.state().endpoints).toMatchObject([
+      { status: "InService", configName: second.outputs["endpoint-config-name"] },
+    ]);
     expect(second.stdout).toMatch(/Updating/);
     expect(third.exitCode).toBe(0);
     expect(third.outputs).toMatchObject({ operation: "unchanged", "endpoint-status": "InService" });
@@ -63,7 +85,11 @@ describe("second deploys", () => {
     seedExistingEndpoint();
     const deploymentConfig = {
       BlueGreenUpdatePolicy: {
-        TrafficRoutingConfiguration: { Type: "CANARY", CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 }, WaitIntervalInSeconds: 300 },
+        TrafficRoutingConfiguration: {
+          Type: "CANARY",
+          CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 },
+          WaitIntervalInSeconds: 300,
+        },
         TerminationWaitInSeconds: 600,
       },
       AutoRollbackConfiguration: { Alarms: [{ AlarmName: "fraud-scorer-5xx" }] },
@@ -79,7 +105,11 @@ describe("second deploys", () => {
   it("fails when SageMaker rolls the update back, and removes only this run's config and model", async () => {
     seedExistingEndpoint();
     emulator.setLifecycle("fraud-scorer", {
-      update: { status: "RolledBack", afterMs: 1_500, failureReason: "Alarm fraud-scorer-5xx fired during the canary." },
+      update: {
+        status: "RolledBack",
+        afterMs: 1_500,
+        failureReason: "Alarm fraud-scorer-5xx fired during the canary.",
+      },
     });
 
     const run = await deploy({ image: "fraud:broken" });
@@ -104,7 +134,9 @@ describe("second deploys", () => {
     const run = await deploy({ image: "fraud:3" });
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/^::error::CreateEndpointConfig 'fraud-scorer-[0-9a-f]{12}' failed: .*service limit/m);
+    expect(run.stdout).toMatch(
+      /^::error::CreateEndpointConfig 'fraud-scorer-[0-9a-f]{12}' failed: .*service limit/m,
+    );
     expect(run.stdout).toMatch(/Cleanup deleted what this run created: model fraud-scorer-/);
     const state = emulator.state();
     expect(names(state.models)).toEqual(["legacy-model"]);
@@ -113,13 +145,17 @@ describe("second deploys", () => {
   });
 
   it("reports a failed create first, then deletes the endpoint, config and model it created", async () => {
-    emulator.setLifecycle("fraud-scorer", { create: { status: "Failed", afterMs: 500, failureReason: "Image fraud:9 not found." } });
+    emulator.setLifecycle("fraud-scorer", {
+      create: { status: "Failed", afterMs: 500, failureReason: "Image fraud:9 not found." },
+    });
 
     const run = await deploy();
 
     expect(run.exitCode).toBe(1);
     const reported = run.stdout.indexOf("Failed (Image fraud:9 not found.)");
-    const cleaned = run.stdout.indexOf("Cleanup deleted what this run created: endpoint fraud-scorer");
+    const cleaned = run.stdout.indexOf(
+      "Cleanup deleted what this run created: endpoint fraud-scorer",
+    );
     expect(reported).toBeGreaterThan(-1);
     expect(cleaned).toBeGreaterThan(reported);
     expect(emulator.state()).toMatchObject({ models: [], endpointConfigs: [], endpoints: [] });
@@ -128,12 +164,16 @@ describe("second deploys", () => {
   });
 
   it("with cleanup-on-failure false, keeps everything and says what was left", async () => {
-    emulator.setLifecycle("fraud-scorer", { create: { status: "Failed", afterMs: 200, failureReason: "Bad image." } });
+    emulator.setLifecycle("fraud-scorer", {
+      create: { status: "Failed", afterMs: 200, failureReason: "Bad image." },
+    });
 
     const run = await deploy({ "cleanup-on-failure": "false" });
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/Left in place: endpoint fraud-scorer, endpoint config fraud-scorer-\w+, model fraud-scorer-\w+/);
+    expect(run.stdout).toMatch(
+      /Left in place: endpoint fraud-scorer, endpoint config fraud-scorer-\w+, model fraud-scorer-\w+/,
+    );
     expect(emulator.state().endpoints).toHaveLength(1);
     expect(emulator.state().models).toHaveLength(1);
   });
@@ -146,7 +186,9 @@ describe("starting states", () => {
     const run = await deploy();
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/^::error::Endpoint 'fraud-scorer' is Failed \(Out of capacity\.\)\. A Failed endpoint cannot be updated: delete it/m);
+    expect(run.stdout).toMatch(
+      /^::error::Endpoint 'fraud-scorer' is Failed \(Out of capacity\.\)\. A Failed endpoint cannot be updated: delete it/m,
+    );
     expect(emulator.mutatingRequests()).toEqual([]);
   });
 
@@ -159,29 +201,51 @@ describe("starting states", () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/is Updating; waiting for that operation to finish/);
     expect(run.outputs.operation).toBe("updated");
-    expect(emulator.state().endpoints).toMatchObject([{ status: "InService", configName: run.outputs["endpoint-config-name"] }]);
+    expect(emulator.state().endpoints).toMatchObject([
+      { status: "InService", configName: run.outputs["endpoint-config-name"] },
+    ]);
   });
 
   it("refuses a same-named model with other content before any change, suggesting derived names", async () => {
-    emulator.seed({ models: [{ ModelName: "fraud-model", PrimaryContainer: { Image: "other:1" }, ExecutionRoleArn: ROLE }] });
+    emulator.seed({
+      models: [
+        {
+          ModelName: "fraud-model",
+          PrimaryContainer: { Image: "other:1" },
+          ExecutionRoleArn: ROLE,
+        },
+      ],
+    });
 
     const run = await deploy({ "model-name": "fraud-model" });
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/^::error::model 'fraud-model' already exists with a different image.*Omit the name input/m);
+    expect(run.stdout).toMatch(
+      /^::error::model 'fraud-model' already exists with a different image.*Omit the name input/m,
+    );
     expect(emulator.mutatingRequests()).toEqual([]);
   });
 
   it("reuses a same-named model and config with the same content", async () => {
-    const first = await deploy({ "model-name": "fraud-model", "endpoint-config-name": "fraud-config", "endpoint-name": "fraud-a" });
+    const first = await deploy({
+      "model-name": "fraud-model",
+      "endpoint-config-name": "fraud-config",
+      "endpoint-name": "fraud-a",
+    });
 
-    const second = await deploy({ "model-name": "fraud-model", "endpoint-config-name": "fraud-config", "endpoint-name": "fraud-b" });
+    const second = await deploy({
+      "model-name": "fraud-model",
+      "endpoint-config-name": "fraud-config",
+      "endpoint-name": "fraud-b",
+    });
 
     expect(first.exitCode).toBe(0);
     expect(second.exitCode).toBe(0);
     expect(second.outputs.operation).toBe("created");
     expect(second.stdout).not.toMatch(/model fraud-model: created/);
-    expect(emulator.mutatingRequests().filter((r) => r.operation === "CreateModel")).toHaveLength(1);
+    expect(emulator.mutatingRequests().filter((r) => r.operation === "CreateModel")).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -192,24 +256,37 @@ describe("cancellation, serverless and tags", () => {
     const run = await deploy({ "poll-interval": "5s" }, { interruptAfterMs: 2_000 });
 
     expect(run.exitAfterInterruptMs).toBeLessThan(2_000);
-    expect(run.outputs["endpoint-arn"]).toBe("arn:aws:sagemaker:us-east-1:123456789012:endpoint/fraud-scorer");
+    expect(run.outputs["endpoint-arn"]).toBe(
+      "arn:aws:sagemaker:us-east-1:123456789012:endpoint/fraud-scorer",
+    );
     expect(run.summary).toContain("Cancelled");
     expect(run.stdout).toMatch(/cancelled.*still Creating/i);
     expect(emulator.state().endpoints).toHaveLength(1);
   });
 
   it("deploys a serverless variant", async () => {
-    const run = await deploy({ "instance-type": "", "serverless-memory-size": "2048", "serverless-max-concurrency": "5" });
+    const run = await deploy({
+      "instance-type": "",
+      "serverless-memory-size": "2048",
+      "serverless-max-concurrency": "5",
+    });
 
     expect(run.exitCode).toBe(0);
     const config = emulator.state().endpointConfigs[0]?.input as { ProductionVariants: unknown[] };
     expect(config.ProductionVariants).toEqual([
-      { VariantName: "AllTraffic", ModelName: run.outputs["model-name"], ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+      {
+        VariantName: "AllTraffic",
+        ModelName: run.outputs["model-name"],
+        ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+      },
     ]);
   });
 
   it("tags model, config and endpoint with the user's tags and the run's provenance", async () => {
-    const run = await deploy({ tags: "team=fraud\ncost-center=ml-42", environment: "LOG_LEVEL=debug" });
+    const run = await deploy({
+      tags: "team=fraud\ncost-center=ml-42",
+      environment: "LOG_LEVEL=debug",
+    });
 
     expect(run.exitCode).toBe(0);
     const state = emulator.state();
@@ -223,6 +300,8 @@ describe("cancellation, serverless and tags", () => {
         "sagemaker-deploy:workflow": "deploy",
       });
     }
-    expect(state.models[0]?.input).toMatchObject({ PrimaryContainer: { Environment: { LOG_LEVEL: "debug" } } });
+    expect(state.models[0]?.input).toMatchObject({
+      PrimaryContainer: { Environment: { LOG_LEVEL: "debug" } },
+    });
   });
 });
