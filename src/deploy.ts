@@ -18,7 +18,7 @@ import {
 import type { Clock } from "./clock.js";
 import { formatDuration } from "./durations.js";
 import { callAws, DeployError, errorMessage, isAlreadyExisting, isNotFound } from "./errors.js";
-import type { Config } from "./inputs.js";
+import type { Config, HandoffSpec } from "./inputs.js";
 import { configNameFor, modelNameFor } from "./names.js";
 import { type Provenance, provenanceTags } from "./provenance.js";
 import { consoleLinks, type RunReport } from "./report.js";
@@ -76,6 +76,7 @@ function describeEndpoint(ctx: DeployContext): Promise<Endpoint | undefined> {
 
 /** Logs a status change with the time since the run started. */
 function logStatus(ctx: DeployContext, endpoint: Endpoint, verdict: Verdict): void {
+  core.debug(`DescribeEndpoint: ${JSON.stringify(endpoint)}`);
   const elapsedMs = ctx.clock.now() - ctx.report.startedAt;
   const status = endpoint.EndpointStatus ?? "Unknown";
   ctx.report.timeline.push({ elapsedMs, status });
@@ -220,6 +221,11 @@ function setArn(
   }
 }
 
+/** When the companion Lambda stops waiting: the runner's deadline plus handoff-timeout (ISO 8601). */
+export function handoffDeadline(waitDeadline: number, handoff: HandoffSpec): string {
+  return new Date(waitDeadline + handoff.timeoutMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 /** The tags for the endpoint: the user's, provenance, and what the companion Lambda reads. */
 function endpointTags(ctx: DeployContext, configName: string, baseTags: readonly Tag[]): Tag[] {
   const extra: Tag[] = [{ Key: TAG_KEYS.expectedConfig, Value: configName }];
@@ -228,7 +234,7 @@ function endpointTags(ctx: DeployContext, configName: string, baseTags: readonly
     extra.push(
       { Key: TAG_KEYS.callbackWorkflow, Value: sanitizeTagValue(handoff.workflow) },
       { Key: TAG_KEYS.callbackRef, Value: sanitizeTagValue(handoff.ref ?? ctx.provenance.ref) },
-      { Key: TAG_KEYS.deadline, Value: new Date(ctx.deadline).toISOString() },
+      { Key: TAG_KEYS.deadline, Value: handoffDeadline(ctx.deadline, handoff) },
     );
   }
   return [...baseTags, ...extra];

@@ -47,6 +47,16 @@ const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const WORKFLOW = /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/;
 const ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:endpoint\/[a-z0-9-]{1,63}$/;
 
+/** True for a valid SageMaker resource name (endpoint, config, model). */
+export function isSageMakerName(text: string): boolean {
+  return NAME.test(text);
+}
+
+/** True for an AWS region name such as `us-east-1`. */
+export function isRegionName(text: string): boolean {
+  return REGION.test(text);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -68,6 +78,29 @@ function readString(
     return "";
   }
   return value;
+}
+
+function readCallbackTarget(
+  record: Record<string, unknown>,
+  prefix: string,
+  problems: string[],
+): CallbackTarget {
+  return {
+    repository: readString(record, "repository", `${prefix}repository`, problems, REPOSITORY),
+    workflow: readString(record, "workflow", `${prefix}workflow`, problems, WORKFLOW),
+    ref: readString(record, "ref", `${prefix}ref`, problems, /^[^\s~^:?*[\\]{1,255}$/),
+  };
+}
+
+/** Checks a callback target that came from elsewhere than a payload (e.g. endpoint tags); never throws. */
+export function parseCallbackTarget(
+  record: Record<string, unknown>,
+):
+  | { readonly ok: true; readonly target: CallbackTarget }
+  | { readonly ok: false; readonly problems: readonly string[] } {
+  const problems: string[] = [];
+  const target = readCallbackTarget(record, "", problems);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, target };
 }
 
 /** Checks an untrusted event against the payload schema; never throws. */
@@ -99,11 +132,7 @@ export function parseHandoffPayload(event: unknown): ParsedPayload {
     ),
     region: readString(event, "region", "region", problems, REGION),
     deadline: readString(event, "deadline", "deadline", problems),
-    callback: {
-      repository: readString(callback, "repository", "callback.repository", problems, REPOSITORY),
-      workflow: readString(callback, "workflow", "callback.workflow", problems, WORKFLOW),
-      ref: readString(callback, "ref", "callback.ref", problems, /^[^\s~^:?*[\\]{1,255}$/),
-    },
+    callback: readCallbackTarget(callback, "callback.", problems),
     source: {
       runId: readString(source, "runId", "source.runId", problems, /^\d{1,20}$/),
       runAttempt: readString(source, "runAttempt", "source.runAttempt", problems, /^\d{1,6}$/),

@@ -17,8 +17,8 @@ export interface HandoffOptions {
   readonly handoff: HandoffSpec;
   readonly report: RunReport;
   readonly provenance: Provenance;
-  /** When the Lambda stops waiting (epoch ms). */
-  readonly deadline: number;
+  /** When the Lambda stops waiting (ISO 8601). */
+  readonly deadline: string;
 }
 
 /** Builds the DESIGN §4 payload from what the run knows. It never carries a token. */
@@ -30,7 +30,7 @@ export function buildPayload(options: HandoffOptions): HandoffPayload {
     endpointArn: report.endpointArn ?? "",
     expectedConfigName: report.endpointConfigName ?? "",
     region: report.region,
-    deadline: new Date(options.deadline).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    deadline: options.deadline,
     callback: {
       repository: provenance.repository,
       workflow: handoff.workflow,

@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { cleanUp } from "./cleanup.js";
 import { type Clock, systemClock } from "./clock.js";
-import { type DeployContext, type DeployOutcome, deploy } from "./deploy.js";
+import { type DeployContext, type DeployOutcome, deploy, handoffDeadline } from "./deploy.js";
 import { formatDuration } from "./durations.js";
 import { AwsCallError, DeployError, errorMessage } from "./errors.js";
 import { handOff } from "./handoff.js";
@@ -72,7 +72,7 @@ async function handOffOrFail(ctx: DeployContext, why: string): Promise<void> {
       handoff: config.handoff,
       report,
       provenance: ctx.provenance,
-      deadline: ctx.deadline + config.handoff.timeoutMs,
+      deadline: handoffDeadline(ctx.deadline, config.handoff),
     });
   } finally {
     lambda.destroy();
