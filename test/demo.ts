@@ -3,8 +3,9 @@
  * it exactly as a runner would, on an endpoint that is Creating for a few seconds, then prints
  * the outputs and the job summary.
  */
-import { startEmulator } from "./emulator/server.js";
+
 import { demoInputs, runAction } from "./e2e/run-action.js";
+import { startEmulator } from "./emulator/server.js";
 
 const CREATING_MS = 4_000;
 
@@ -12,8 +13,13 @@ const emulator = await startEmulator({
   defaultLifecycle: { create: { status: "InService", afterMs: CREATING_MS } },
 });
 try {
-  console.log(`Local SageMaker emulator at ${emulator.url}; the demo endpoint is Creating for ${CREATING_MS / 1000}s.\n`);
-  const run = await runAction({ inputs: demoInputs({ "endpoint-name": "demo-fraud-scorer" }), sagemakerUrl: emulator.url });
+  console.log(
+    `Local SageMaker emulator at ${emulator.url}; the demo endpoint is Creating for ${CREATING_MS / 1000}s.\n`,
+  );
+  const run = await runAction({
+    inputs: demoInputs({ "endpoint-name": "demo-fraud-scorer" }),
+    sagemakerUrl: emulator.url,
+  });
   process.stdout.write(run.stdout);
   process.stderr.write(run.stderr);
   console.log("\n── Outputs ──");
