@@ -1,0 +1,86 @@
+import type { ServerResponse } from "node:http";
+import type { EmulatorControls } from "./emulator-core.js";
+import { parseFaults } from "./faults.js";
+import { parseLifecycle } from "./lifecycle.js";
+import { asRecord, isRecord } from "./shapes.js";
+import type { SeedResources } from "./types.js";
+import { writeJson } from "./wire.js";
+
+/** Path prefix of the control API; never subject to faults, never recorded. */
+export const CONTROL_PREFIX = "/__emulator/";
+
+type ControlRoute = (emulator: EmulatorControls, body: unknown) => unknown;
+
+function requireString(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== "string" || value === "") throw new Error(`${field} must be a string`);
+  return value;
+}
+
+function failNext(emulator: EmulatorControls, body: unknown): unknown {
+  const input = asRecord(body);
+  const error = asRecord(input.error);
+  const status = typeof error.status === "number" ? error.status : undefined;
+  const count = typeof input.count === "number" ? input.count : 1;
+  const injected = {
+    type: requireString(error, "type"),
+    message: requireString(error, "message"),
+    status,
+  };
+  emulator.failNext(requireString(input, "operation"), injected, count);
+  return {};
+}
+
+/** `METHOD /__emulator/<name>` → what it does. */
+const ROUTES: Readonly<Record<string, ControlRoute>> = {
+  "GET state": (emulator) => emulator.state(),
+  "GET requests": (emulator) => emulator.requests,
+  "GET violations": (emulator) => emulator.violations,
+  "POST lifecycle": (emulator, body) => {
+    const input = asRecord(body);
+    emulator.setLifecycle(requireString(input, "endpointName"), parseLifecycle(input.lifecycle));
+    return {};
+  },
+  "POST faults": (emulator, body) => {
+    emulator.setFaults(parseFaults(body));
+    return {};
+  },
+  "POST fail-next": failNext,
+  "POST seed": (emulator, body) => {
+    if (!isRecord(body)) throw new Error("seed body must be an object");
+    emulator.seed(body as SeedResources);
+    return emulator.state();
+  },
+  "POST reset": (emulator) => {
+    emulator.reset();
+    return {};
+  },
+};
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  writeJson(res, status, body, { "content-type": "application/json" });
+}
+
+function parseBody(body: string): unknown {
+  return body.trim() === "" ? undefined : JSON.parse(body);
+}
+
+/** Answer one control request with JSON: 200, 400 `{message}` for bad input, 404 for unknown routes. */
+export function serveControl(
+  emulator: EmulatorControls,
+  method: string,
+  path: string,
+  body: string,
+  res: ServerResponse,
+): void {
+  const route = ROUTES[`${method} ${path.slice(CONTROL_PREFIX.length)}`];
+  if (route === undefined) {
+    reply(res, 404, { message: `No control route ${method} ${path}` });
+    return;
+  }
+  try {
+    reply(res, 200, route(emulator, parseBody(body)) ?? {});
+  } catch (error) {
+    reply(res, 400, { message: error instanceof Error ? error.message : String(error) });
+  }
+}

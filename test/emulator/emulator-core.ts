@@ -1,0 +1,197 @@
+import { ApiError, ERROR_TYPE, internalError, throttlingError } from "./api-error.js";
+import type { RandomFault } from "./faults.js";
+import { FailNextQueue, FaultInjector, TokenBucket } from "./faults.js";
+import { resolveLifecycle } from "./lifecycle.js";
+import type { Handler, OperationContext } from "./operation-context.js";
+import { findHandler, isMutating } from "./operations.js";
+import { seedResources } from "./seed.js";
+import { ResourceStore } from "./store.js";
+import type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorState,
+  FaultKind,
+  Faults,
+  InjectedError,
+  Lifecycle,
+  RecordedRequest,
+  SeedResources,
+} from "./types.js";
+import type { Answer } from "./wire.js";
+
+/** Region used when a request carries no SigV4 credential scope, and for seeded resources. */
+export const DEFAULT_REGION = "us-east-1";
+
+/** Account id in ARNs unless EmulatorOptions.accountId says otherwise. */
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+
+/** An API call as the HTTP layer parsed it; `input` is undefined when the body was not a JSON object. */
+export interface ApiCall {
+  operation: string;
+  input: Record<string, unknown> | undefined;
+  region: string;
+}
+
+/** The emulator without its HTTP server: what every control acts on. */
+export type EmulatorControls = Omit<Emulator, "url" | "close">;
+
+interface Decision {
+  answer: Answer;
+  fault?: FaultKind;
+  /** True when the operation's handler ran (whatever it answered). */
+  handled?: boolean;
+}
+
+function fail(error: ApiError, fault?: FaultKind): Decision {
+  return { answer: { kind: "error", error }, fault };
+}
+
+function randomFaultAnswer(fault: RandomFault): Answer {
+  if (fault === "throttle") return { kind: "error", error: throttlingError() };
+  if (fault === "server-error") return { kind: "error", error: internalError() };
+  return { kind: "drop" };
+}
+
+/** State, lifecycles, faults and the request log; answers API calls (see server.ts for HTTP). */
+export class EmulatorCore implements EmulatorControls {
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  private readonly store: ResourceStore;
+  private readonly lifecycles = new Map<string, Lifecycle>();
+  private readonly failures = new FailNextQueue();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly handled = new WeakSet<RecordedRequest>();
+  private readonly now: () => number;
+  private faults: FaultInjector;
+  private rateLimiter: TokenBucket | undefined;
+
+  constructor(private readonly options: EmulatorOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.store = new ResourceStore(this.now);
+    this.faults = new FaultInjector(options.faults);
+    this.rateLimiter = this.newRateLimiter();
+  }
+
+  /** Record the call, apply faults, run the handler; the answer to write back. */
+  async answer(call: ApiCall): Promise<Answer> {
+    const record: RecordedRequest = {
+      operation: call.operation,
+      input: call.input ?? {},
+      time: this.now(),
+      status: 0,
+    };
+    this.requests.push(record);
+    const { answer, fault, handled } = await this.decide(call);
+    if (handled) this.handled.add(record);
+    record.status = answer.kind === "error" ? answer.error.status : 200;
+    if (answer.kind === "error") record.errorType = answer.error.type;
+    if (fault !== undefined) record.fault = fault;
+    return answer;
+  }
+
+  private async decide(call: ApiCall): Promise<Decision> {
+    const handler = findHandler(call.operation);
+    if (handler === undefined) {
+      const message = `Operation '${call.operation}' is not supported by this emulator.`;
+      return fail(new ApiError(ERROR_TYPE.unknownOperation, message));
+    }
+    if (call.input === undefined) {
+      return fail(new ApiError(ERROR_TYPE.serialization, "Request body is not a JSON object."));
+    }
+    if (this.rateLimiter !== undefined && !this.rateLimiter.take()) {
+      return fail(throttlingError(), "rate-limit");
+    }
+    const delay = this.faults.delayFor(call.operation);
+    if (delay > 0) await this.sleep(delay);
+    const injected = this.failures.take(call.operation);
+    if (injected !== undefined) {
+      return fail(
+        new ApiError(injected.type, injected.message, injected.status ?? 400),
+        "injected",
+      );
+    }
+    const fault = this.faults.draw(call.operation);
+    if (fault !== undefined) return { answer: randomFaultAnswer(fault), fault };
+    const answer = this.run(handler, call.region, call.input);
+    return { answer, fault: delay > 0 ? "delay" : undefined, handled: true };
+  }
+
+  private run(handler: Handler, region: string, input: Record<string, unknown>): Answer {
+    try {
+      return { kind: "ok", body: handler(this.context(region), input) };
+    } catch (error) {
+      if (error instanceof ApiError) return { kind: "error", error };
+      // A bug in the emulator: answer like AWS would, but say what broke.
+      return { kind: "error", error: internalError(`Emulator bug: ${String(error)}`) };
+    }
+  }
+
+  private context(region: string): OperationContext {
+    return {
+      store: this.store,
+      region,
+      accountId: this.options.accountId ?? DEFAULT_ACCOUNT_ID,
+      now: this.now(),
+      timeScale: this.options.timeScale ?? 1,
+      lifecycleFor: (name) =>
+        resolveLifecycle(this.options.defaultLifecycle, this.lifecycles.get(name.toLowerCase())),
+      recordViolation: (message) => this.violations.push(message),
+    };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      timer.unref();
+      this.timers.add(timer);
+    });
+  }
+
+  private newRateLimiter(): TokenBucket | undefined {
+    const rate = this.options.rateLimit;
+    return rate === undefined || rate <= 0 ? undefined : new TokenBucket(rate);
+  }
+
+  setLifecycle(endpointName: string, lifecycle: Lifecycle): void {
+    this.lifecycles.set(endpointName.toLowerCase(), lifecycle);
+  }
+
+  setFaults(faults: Faults | undefined): void {
+    this.faults = new FaultInjector(faults);
+  }
+
+  failNext(operation: string, error: InjectedError, count = 1): void {
+    this.failures.push(operation, error, count);
+  }
+
+  seed(resources: SeedResources): void {
+    seedResources(this.context(DEFAULT_REGION), resources);
+  }
+
+  state(): EmulatorState {
+    return this.store.snapshot();
+  }
+
+  mutatingRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => isMutating(r.operation) && this.handled.has(r));
+  }
+
+  reset(): void {
+    this.store.clear();
+    this.requests.length = 0;
+    this.violations.length = 0;
+    this.lifecycles.clear();
+    this.failures.clear();
+    this.faults = new FaultInjector(undefined);
+    this.rateLimiter = this.newRateLimiter();
+  }
+
+  /** Cancel pending delayed answers (their connections are closed with the server). */
+  clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,189 @@
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DescribeEndpointCommand,
+  DescribeModelCommand,
+} from "@aws-sdk/client-sagemaker";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { configInput, createEndpointStack, modelInput } from "./fixtures.js";
+import { QuickRetries, sageMakerClient } from "./sdk-client.js";
+import type { Emulator } from "./server.js";
+import { startEmulator } from "./server.js";
+
+describe("SageMaker emulator faults", () => {
+  let emulator: Emulator;
+  let once: SageMakerClient;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    once = sageMakerClient(emulator.url, { maxAttempts: 1 });
+  });
+  beforeEach(() => {
+    emulator.reset();
+    emulator.seed({ models: [modelInput("m")] });
+  });
+  afterAll(async () => {
+    once.destroy();
+    await emulator.close();
+  });
+
+  function retryingClient(maxAttempts = 6) {
+    const retries = new QuickRetries(maxAttempts);
+    return { retries, client: sageMakerClient(emulator.url, { retryStrategy: retries }) };
+  }
+
+  async function describeModelTimes(client: SageMakerClient, times: number) {
+    for (let i = 0; i < times; i++) await client.send(new DescribeModelCommand({ ModelName: "m" }));
+  }
+
+  it("answers throttling as ThrottlingException, which the SDK reads", async () => {
+    // prepare
+    emulator.setFaults({ throttleRate: 1 });
+    // act
+    const error = await once.send(new DescribeModelCommand({ ModelName: "m" })).catch((e) => e);
+    // assess
+    expect(error).toMatchObject({
+      name: "ThrottlingException",
+      message: "Rate exceeded",
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(emulator.requests.at(-1)).toMatchObject({ fault: "throttle", status: 400 });
+  });
+
+  it.each([
+    { fault: "throttle", faults: { throttleRate: 0.3 }, retriedOn: "THROTTLING" },
+    { fault: "server-error", faults: { serverErrorRate: 0.3 }, retriedOn: "TRANSIENT" },
+    { fault: "drop", faults: { dropRate: 0.3 }, retriedOn: "TRANSIENT" },
+  ])("lets the SDK's retries get through $fault faults", async ({ fault, faults, retriedOn }) => {
+    // prepare
+    emulator.setFaults({ ...faults, seed: 42 });
+    const { client, retries } = retryingClient();
+    // act
+    await describeModelTimes(client, 20);
+    // assess
+    const faulted = emulator.requests.filter((r) => r.fault === fault);
+    expect(faulted.length).toBeGreaterThan(0);
+    expect(retries.retriedOn.length).toBe(faulted.length);
+    expect(new Set(retries.retriedOn)).toEqual(new Set([retriedOn]));
+    client.destroy();
+  });
+
+  it("lets the SDK's default retry strategy recover from a 500", async () => {
+    // prepare
+    const client = sageMakerClient(emulator.url);
+    emulator.failNext("DescribeModel", { type: "InternalFailure", message: "boom", status: 500 });
+    // act
+    const model = await client.send(new DescribeModelCommand({ ModelName: "m" }));
+    // assess
+    expect(model.$metadata.attempts).toBe(2);
+    expect(emulator.requests.map((r) => r.status)).toEqual([500, 200]);
+    client.destroy();
+  });
+
+  it("replays the same faults for the same seed", async () => {
+    // prepare
+    const pattern = async () => {
+      emulator.reset();
+      emulator.seed({ models: [modelInput("m")] });
+      emulator.setFaults({ throttleRate: 0.2, serverErrorRate: 0.2, seed: 99 });
+      const { client } = retryingClient(20);
+      await describeModelTimes(client, 10);
+      client.destroy();
+      return emulator.requests.map((r) => r.fault ?? "-").join(",");
+    };
+    // act
+    const first = await pattern();
+    const second = await pattern();
+    // assess
+    expect(first).toBe(second);
+    expect(first).toMatch(/throttle|server-error/);
+  });
+
+  it("limits faults to the listed operations", async () => {
+    // prepare
+    emulator.setFaults({ throttleRate: 1, operations: ["CreateModel"] });
+    // act
+    const described = await once.send(new DescribeModelCommand({ ModelName: "m" }));
+    const created = once.send(new CreateModelCommand(modelInput("m2")));
+    // assess
+    expect(described.ModelName).toBe("m");
+    await expect(created).rejects.toMatchObject({ name: "ThrottlingException" });
+    expect(emulator.state().models.map((m) => m.name)).toEqual(["m"]);
+  });
+
+  it("delays answers by delayMs", async () => {
+    // prepare
+    emulator.setFaults({ delayMs: 60 });
+    const started = performance.now();
+    // act
+    await once.send(new DescribeModelCommand({ ModelName: "m" }));
+    // assess
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    expect(emulator.requests.at(-1)).toMatchObject({ fault: "delay", status: 200 });
+  });
+
+  it("answers failNext errors the given number of times, creating nothing", async () => {
+    // prepare
+    const message = "The account-level service limit 'Number of endpoint configs' is 100.";
+    emulator.failNext("CreateEndpointConfig", { type: "ResourceLimitExceeded", message }, 2);
+    const create = () => once.send(new CreateEndpointConfigCommand(configInput("c", "m")));
+    // act
+    const first = await create().catch((e) => e);
+    const second = await create().catch((e) => e);
+    const third = await create();
+    // assess
+    expect(first).toMatchObject({ name: "ResourceLimitExceeded", message });
+    expect(second).toMatchObject({ name: "ResourceLimitExceeded", message });
+    expect(third.EndpointConfigArn).toContain("endpoint-config/c");
+    expect(emulator.requests.map((r) => r.fault)).toEqual(["injected", "injected", undefined]);
+    expect(emulator.mutatingRequests()).toHaveLength(1);
+  });
+
+  it("serves 50 concurrent clients each deploying its own endpoint", async () => {
+    // prepare
+    const clients = Array.from({ length: 50 }, () => sageMakerClient(emulator.url));
+    // act
+    await Promise.all(clients.map((client, i) => createEndpointStack(client, `ep${i}`)));
+    // assess
+    expect(emulator.state().endpoints).toHaveLength(50);
+    expect(emulator.requests.every((r) => r.status === 200)).toBe(true);
+    for (const client of clients) client.destroy();
+  });
+});
+
+describe("SageMaker emulator rate limit", () => {
+  it("throttles requests beyond rateLimit per second", async () => {
+    // prepare
+    const emulator = await startEmulator({ rateLimit: 5 });
+    const client = sageMakerClient(emulator.url, { maxAttempts: 1 });
+    const describe = () => client.send(new DescribeEndpointCommand({ EndpointName: "none" }));
+    // act
+    const results = await Promise.allSettled(Array.from({ length: 20 }, describe));
+    // assess
+    const names = results.map((r) => (r.status === "rejected" ? r.reason.name : "ok"));
+    const throttled = names.filter((n) => n === "ThrottlingException").length;
+    // A burst of 5, then 5 per second: a slow machine may earn a token or two while sending.
+    expect(throttled).toBeGreaterThanOrEqual(10);
+    expect(names.filter((n) => n === "ValidationException").length).toBeGreaterThanOrEqual(5);
+    expect(emulator.requests.filter((r) => r.fault === "rate-limit")).toHaveLength(throttled);
+    client.destroy();
+    await emulator.close();
+  });
+
+  it("lets requests through again once the bucket refills", async () => {
+    // prepare
+    const emulator = await startEmulator({ rateLimit: 20 });
+    const client = sageMakerClient(emulator.url, { maxAttempts: 1 });
+    const describe = () =>
+      client.send(new DescribeEndpointCommand({ EndpointName: "none" })).catch((e) => e.name);
+    await Promise.all(Array.from({ length: 25 }, describe));
+    // act
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = await describe();
+    // assess
+    expect(after).toBe("ValidationException");
+    client.destroy();
+    await emulator.close();
+  });
+});

@@ -1,0 +1,153 @@
+/** Endpoint statuses as SageMaker spells them in DescribeEndpoint. */
+export const ENDPOINT_STATUS = {
+  creating: "Creating",
+  updating: "Updating",
+  systemUpdating: "SystemUpdating",
+  rollingBack: "RollingBack",
+  inService: "InService",
+  outOfService: "OutOfService",
+  deleting: "Deleting",
+  failed: "Failed",
+  updateRollbackFailed: "UpdateRollbackFailed",
+} as const;
+
+/** One of the statuses in ENDPOINT_STATUS. */
+export type EndpointStatus = (typeof ENDPOINT_STATUS)[keyof typeof ENDPOINT_STATUS];
+
+/** How a CreateEndpoint ends: InService or Failed after `afterMs`, or Creating forever. */
+export type CreateOutcome =
+  | { status: "InService"; afterMs: number }
+  | { status: "Failed"; afterMs: number; failureReason: string }
+  | { status: "stuck" };
+
+/** How an UpdateEndpoint ends (RolledBack spends afterMs/2 in RollingBack, then InService on the old config). */
+export type UpdateOutcome =
+  | { status: "InService"; afterMs: number }
+  | { status: "RolledBack"; afterMs: number; failureReason: string }
+  | { status: "UpdateRollbackFailed"; afterMs: number; failureReason: string }
+  | { status: "stuck" };
+
+/** The scripted future of an endpoint's next create, update and delete. */
+export interface Lifecycle {
+  create?: CreateOutcome;
+  update?: UpdateOutcome;
+  deleteAfterMs?: number;
+}
+
+/** Randomised wire faults, applied before an operation's handler runs. */
+export interface Faults {
+  /** 0..1: answer 400 ThrottlingException "Rate exceeded". */
+  throttleRate?: number;
+  /** 0..1: answer 500 InternalFailure. */
+  serverErrorRate?: number;
+  /** Delay every answer by this many milliseconds. */
+  delayMs?: number;
+  /** 0..1: write the status line and part of the body, then destroy the socket. */
+  dropRate?: number;
+  /** Limit faults to these operations (default: all). */
+  operations?: string[];
+  /** Seed of the deterministic PRNG, so runs repeat. */
+  seed?: number;
+}
+
+/** Options of startEmulator. */
+export interface EmulatorOptions {
+  /** Default 0: a random free port. The host is always 127.0.0.1. */
+  port?: number;
+  /** Default "123456789012". */
+  accountId?: string;
+  /** Default: create, update and delete all complete at once. */
+  defaultLifecycle?: Lifecycle;
+  /** Divide every afterMs by this (60: a "60-minute" creation takes 60 s). Default 1. */
+  timeScale?: number;
+  faults?: Faults;
+  /** Max requests per second over all operations (token bucket); excess gets ThrottlingException. */
+  rateLimit?: number;
+  /** Clock in epoch milliseconds; default Date.now. Lifecycles are computed from it lazily. */
+  now?: () => number;
+}
+
+/** Why a request did not simply reach its handler (or was slowed on the way). */
+export type FaultKind = "throttle" | "server-error" | "drop" | "delay" | "rate-limit" | "injected";
+
+/** One API call as the emulator saw it. `status` is 0 until the answer is written. */
+export interface RecordedRequest {
+  operation: string;
+  input: Record<string, unknown>;
+  time: number;
+  status: number;
+  errorType?: string;
+  fault?: FaultKind;
+}
+
+/** A snapshot of every resource the emulator holds. */
+export interface EmulatorState {
+  models: {
+    name: string;
+    arn: string;
+    input: Record<string, unknown>;
+    tags: Record<string, string>;
+  }[];
+  endpointConfigs: {
+    name: string;
+    arn: string;
+    input: Record<string, unknown>;
+    tags: Record<string, string>;
+  }[];
+  endpoints: {
+    name: string;
+    arn: string;
+    status: string;
+    configName: string;
+    failureReason?: string;
+    tags: Record<string, string>;
+  }[];
+}
+
+/** An error to answer instead of running the handler. */
+export interface InjectedError {
+  type: string;
+  message: string;
+  /** Default 400. */
+  status?: number;
+}
+
+/** An endpoint that existed before the run. */
+export interface SeedEndpoint {
+  EndpointName: string;
+  EndpointConfigName: string;
+  /** Default "InService"; Creating, Updating, SystemUpdating and Deleting follow the endpoint's lifecycle. */
+  status?: string;
+  failureReason?: string;
+  Tags?: { Key: string; Value: string }[];
+}
+
+/** Resources that existed "before the run". */
+export interface SeedResources {
+  /** CreateModel-shaped inputs (plain objects or the SDK's CreateModelCommandInput). */
+  models?: readonly object[];
+  /** CreateEndpointConfig-shaped inputs. */
+  endpointConfigs?: readonly object[];
+  endpoints?: SeedEndpoint[];
+}
+
+/** A running emulator and the knobs a test turns. */
+export interface Emulator {
+  /** "http://127.0.0.1:PORT" */
+  readonly url: string;
+  readonly requests: readonly RecordedRequest[];
+  /** Things real AWS allows but a careful deploy never does, e.g. deleting a config in use. */
+  readonly violations: readonly string[];
+  /** Script the next create/update/delete of one endpoint (call before seeding a busy endpoint). */
+  setLifecycle(endpointName: string, lifecycle: Lifecycle): void;
+  setFaults(faults: Faults | undefined): void;
+  /** Answer the next `count` (default 1) calls of `operation` with this error. */
+  failNext(operation: string, error: InjectedError, count?: number): void;
+  seed(resources: SeedResources): void;
+  state(): EmulatorState;
+  /** Create*, Update*, Delete* and AddTags calls that reached the handler. */
+  mutatingRequests(): RecordedRequest[];
+  /** Forget all state, requests, violations, lifecycles, faults and failNext errors. */
+  reset(): void;
+  close(): Promise<void>;
+}
