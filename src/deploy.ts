@@ -112,13 +112,7 @@ function waitFor(
 }
 
 /** Rejects a same-named resource with other content before anything is changed. */
-function rejectConflicts(
-  existing: {
-    model?: Described<DescribeModelCommandOutput>;
-    config?: Described<DescribeEndpointConfigCommandOutput>;
-  },
-  wanted: { model: CreateModelInput; config: CreateEndpointConfigInput },
-): void {
+function rejectConflicts(existing: Found, wanted: Plan): void {
   const hint =
     "Omit the name input to get a content-addressed name, or choose a new name. Nothing was changed.";
   const modelDiff = existing.model ? modelDifferences(existing.model, wanted.model) : [];
@@ -181,29 +175,45 @@ async function createdByThisRun(ctx: DeployContext, arn: string): Promise<boolea
   return tagsToRecord(answer.Tags)[TAG_KEYS.deployId] === ctx.provenance.deployId;
 }
 
+/** One resource the deploy needs: how to create it, and how to find its ARN if it exists. */
+interface Needed {
+  readonly kind: "model" | "endpointConfig";
+  readonly name: string;
+  /** The ARN of the same-named resource found before any change (same content), if any. */
+  readonly existingArn: string | undefined;
+  readonly create: () => Promise<string | undefined>;
+  readonly findArn: () => Promise<string | undefined>;
+}
+
 /**
  * Creates a model or config unless it exists. A create that answers "already existing" (a retry
  * after a dropped connection, or a concurrent run) is reused, and counted as ours only when it
  * carries this run's deploy-id tag.
  */
-async function ensure(
-  ctx: DeployContext,
-  kind: "model" | "endpointConfig",
-  create: () => Promise<string>,
-  describeArn: () => Promise<string>,
-): Promise<void> {
-  const label = kind === "model" ? "model" : "endpoint config";
-  try {
-    const arn = await create();
-    setArn(ctx.report, kind, arn, "created");
-  } catch (error) {
-    if (!isAlreadyExisting(error)) throw error;
-    const arn = await describeArn();
-    setArn(ctx.report, kind, arn, (await createdByThisRun(ctx, arn)) ? "created" : "reused");
+async function ensure(ctx: DeployContext, needed: Needed): Promise<void> {
+  const label = needed.kind === "model" ? "model" : "endpoint config";
+  if (needed.existingArn !== undefined) {
+    setArn(ctx.report, needed.kind, needed.existingArn, "reused");
+  } else {
+    try {
+      setArn(ctx.report, needed.kind, (await needed.create()) ?? "", "created");
+    } catch (error) {
+      if (!isAlreadyExisting(error)) throw error;
+      const arn = (await needed.findArn()) ?? "";
+      setArn(
+        ctx.report,
+        needed.kind,
+        arn,
+        (await createdByThisRun(ctx, arn)) ? "created" : "reused",
+      );
+    }
   }
-  core.info(
-    `${label} ${kind === "model" ? ctx.report.modelName : ctx.report.endpointConfigName}: ${ctx.report[kind]}`,
-  );
+  core.info(`${label} ${needed.name}: ${ctx.report[needed.kind]}`);
+}
+
+/** When the companion Lambda stops waiting: the runner's deadline plus handoff-timeout (ISO 8601). */
+export function handoffDeadline(waitDeadline: number, handoff: HandoffSpec): string {
+  return new Date(waitDeadline + handoff.timeoutMs).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function setArn(
@@ -221,11 +231,6 @@ function setArn(
   }
 }
 
-/** When the companion Lambda stops waiting: the runner's deadline plus handoff-timeout (ISO 8601). */
-export function handoffDeadline(waitDeadline: number, handoff: HandoffSpec): string {
-  return new Date(waitDeadline + handoff.timeoutMs).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 /** The tags for the endpoint: the user's, provenance, and what the companion Lambda reads. */
 function endpointTags(ctx: DeployContext, configName: string, baseTags: readonly Tag[]): Tag[] {
   const extra: Tag[] = [{ Key: TAG_KEYS.expectedConfig, Value: configName }];
@@ -240,12 +245,17 @@ function endpointTags(ctx: DeployContext, configName: string, baseTags: readonly
   return [...baseTags, ...extra];
 }
 
-/**
- * The deploy itself: inspect (read-only), refuse conflicts, then CreateModel →
- * CreateEndpointConfig → CreateEndpoint or UpdateEndpoint, then wait per the status table.
- */
-export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
-  const { client, config, report } = ctx;
+/** The names and requests this run deploys. */
+interface Plan {
+  readonly modelName: string;
+  readonly configName: string;
+  readonly tags: readonly Tag[];
+  readonly model: CreateModelInput;
+  readonly config: CreateEndpointConfigInput;
+}
+
+function planDeploy(ctx: DeployContext): Plan {
+  const { config } = ctx;
   const modelName = modelNameFor(config.endpointName, config.model, config.modelName);
   const configName = configNameFor(
     config.endpointName,
@@ -253,88 +263,126 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
     config.variant,
     config.endpointConfigName,
   );
-  report.modelName = modelName;
-  report.endpointConfigName = configName;
   const tags = [...config.tags, ...provenanceTags(ctx.provenance)];
-  const wanted = {
+  return {
+    modelName,
+    configName,
+    tags,
     model: modelRequest(modelName, config.model, tags),
     config: endpointConfigRequest(configName, modelName, config.variant, tags),
   };
-  const [found, model, endpointConfig] = await Promise.all([
+}
+
+/** What exists before the run changes anything. */
+interface Found {
+  readonly endpoint: Endpoint | undefined;
+  readonly model: Described<DescribeModelCommandOutput> | undefined;
+  readonly config: Described<DescribeEndpointConfigCommandOutput> | undefined;
+}
+
+/** Looks up the endpoint, model and config (read-only, in parallel). */
+async function inspect(ctx: DeployContext, plan: Plan): Promise<Found> {
+  const [endpoint, model, config] = await Promise.all([
     describeEndpoint(ctx),
-    describeOptional("DescribeModel", modelName, () =>
-      client.send(new DescribeModelCommand({ ModelName: modelName })),
-    ),
-    describeOptional("DescribeEndpointConfig", configName, () =>
-      client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
-    ),
+    describeModel(ctx, plan.modelName),
+    describeEndpointConfig(ctx, plan.configName),
   ]);
-  rejectConflicts(
-    { ...(model ? { model } : {}), ...(endpointConfig ? { config: endpointConfig } : {}) },
-    wanted,
+  return { endpoint, model, config };
+}
+
+function describeModel(ctx: DeployContext, name: string) {
+  return describeOptional("DescribeModel", name, () =>
+    ctx.client.send(new DescribeModelCommand({ ModelName: name })),
   );
-  const endpoint = await settle(ctx, found);
+}
+
+function describeEndpointConfig(ctx: DeployContext, name: string) {
+  return describeOptional("DescribeEndpointConfig", name, () =>
+    ctx.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })),
+  );
+}
+
+/**
+ * The deploy itself: inspect (read-only), refuse conflicts, then CreateModel →
+ * CreateEndpointConfig → CreateEndpoint or UpdateEndpoint, then wait per the status table.
+ */
+export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
+  const { config, report } = ctx;
+  const plan = planDeploy(ctx);
+  report.modelName = plan.modelName;
+  report.endpointConfigName = plan.configName;
+  const found = await inspect(ctx, plan);
+  rejectConflicts(found, plan);
+  const endpoint = await settle(ctx, found.endpoint);
   if (endpoint) {
     report.endpointArn = endpoint.EndpointArn;
     checkUpdatable(endpoint);
-    if (endpoint.EndpointConfigName === configName) {
-      report.operation = "unchanged";
-      report.status = endpoint.EndpointStatus;
-      if (model) setArn(report, "model", model.ModelArn ?? "", "reused");
-      if (endpointConfig)
-        setArn(report, "endpointConfig", endpointConfig.EndpointConfigArn ?? "", "reused");
-      core.info(
-        `Endpoint ${config.endpointName} already runs endpoint config ${configName}; nothing to change.`,
-      );
-      return { kind: "unchanged", endpoint };
-    }
+    if (endpoint.EndpointConfigName === plan.configName) return unchanged(ctx, found, endpoint);
   }
-  if (model) setArn(report, "model", model.ModelArn ?? "", "reused");
-  else
-    await ensure(
-      ctx,
-      "model",
-      async () =>
-        (
-          await callAws("CreateModel", modelName, () =>
-            client.send(new CreateModelCommand(wanted.model)),
-          )
-        ).ModelArn ?? "",
-      async () =>
-        (
-          await callAws("DescribeModel", modelName, () =>
-            client.send(new DescribeModelCommand({ ModelName: modelName })),
-          )
-        ).ModelArn ?? "",
-    );
-  if (endpointConfig)
-    setArn(report, "endpointConfig", endpointConfig.EndpointConfigArn ?? "", "reused");
-  else
-    await ensure(
-      ctx,
-      "endpointConfig",
-      async () =>
-        (
-          await callAws("CreateEndpointConfig", configName, () =>
-            client.send(new CreateEndpointConfigCommand(wanted.config)),
-          )
-        ).EndpointConfigArn ?? "",
-      async () =>
-        (
-          await callAws("DescribeEndpointConfig", configName, () =>
-            client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
-          )
-        ).EndpointConfigArn ?? "",
-    );
-  if (endpoint) await updateEndpoint(ctx, configName, endpointTags(ctx, configName, tags));
-  else await createEndpoint(ctx, configName, endpointTags(ctx, configName, tags));
+  await ensureModel(ctx, plan, found.model?.ModelArn);
+  await ensureEndpointConfig(ctx, plan, found.config?.EndpointConfigArn);
+  const tags = endpointTags(ctx, plan.configName, plan.tags);
+  if (endpoint) await updateEndpoint(ctx, plan.configName, tags);
+  else await createEndpoint(ctx, plan.configName, tags);
   core.info(`Watch it: ${consoleLinks.endpoint(config.region, config.endpointName)}`);
-  if (!config.wait) {
-    const now = await describeEndpoint(ctx);
-    if (now) report.status = now.EndpointStatus;
-    return { kind: "not-waited", ...(now ? { endpoint: now } : {}) };
-  }
-  return waitFor(ctx, configName);
+  return config.wait ? waitFor(ctx, plan.configName) : notWaited(ctx);
+}
+
+/** The endpoint already runs this exact config (same name, so same content): no call to make. */
+function unchanged(ctx: DeployContext, found: Found, endpoint: Endpoint): DeployOutcome {
+  const { report } = ctx;
+  if (found.model?.ModelArn) setArn(report, "model", found.model.ModelArn, "reused");
+  setArn(report, "endpointConfig", found.config?.EndpointConfigArn ?? "", "reused");
+  report.operation = "unchanged";
+  report.status = endpoint.EndpointStatus;
+  core.info(
+    `Endpoint ${report.endpointName} already runs endpoint config ${report.endpointConfigName}; nothing to change.`,
+  );
+  return { kind: "unchanged", endpoint };
+}
+
+function ensureModel(
+  ctx: DeployContext,
+  plan: Plan,
+  existingArn: string | undefined,
+): Promise<void> {
+  return ensure(ctx, {
+    kind: "model",
+    name: plan.modelName,
+    existingArn,
+    create: async () =>
+      (
+        await callAws("CreateModel", plan.modelName, () =>
+          ctx.client.send(new CreateModelCommand(plan.model)),
+        )
+      ).ModelArn,
+    findArn: async () => (await describeModel(ctx, plan.modelName))?.ModelArn,
+  });
+}
+
+function ensureEndpointConfig(
+  ctx: DeployContext,
+  plan: Plan,
+  existingArn: string | undefined,
+): Promise<void> {
+  return ensure(ctx, {
+    kind: "endpointConfig",
+    name: plan.configName,
+    existingArn,
+    create: async () =>
+      (
+        await callAws("CreateEndpointConfig", plan.configName, () =>
+          ctx.client.send(new CreateEndpointConfigCommand(plan.config)),
+        )
+      ).EndpointConfigArn,
+    findArn: async () => (await describeEndpointConfig(ctx, plan.configName))?.EndpointConfigArn,
+  });
+}
+
+async function notWaited(ctx: DeployContext): Promise<DeployOutcome> {
+  const endpoint = await describeEndpoint(ctx);
+  if (endpoint) ctx.report.status = endpoint.EndpointStatus;
+  return { kind: "not-waited", ...(endpoint ? { endpoint } : {}) };
 }
 
 async function createEndpoint(ctx: DeployContext, configName: string, tags: Tag[]): Promise<void> {

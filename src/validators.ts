@@ -16,7 +16,7 @@ export const PATTERNS = {
   lambdaFunction:
     /^(arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$/,
   workflowFile: /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/,
-  gitRef: /^[^\s~^:?*[\\\x00-\x1f\x7f]{1,255}$/,
+  gitRef: /^[^\s~^:?*[\\\p{Cc}]{1,255}$/u,
 } as const;
 
 /** Quotes a user value for an error message: JSON-escaped (no newlines or control bytes), shortened. */
@@ -27,7 +27,7 @@ export function quote(value: string, max = 80): string {
 
 /** Replaces control characters so a value from AWS or a user cannot start a workflow command. */
 export function printable(value: string): string {
-  return value.replace(/[\x00-\x1f\x7f]+/g, " ");
+  return value.replace(/\p{Cc}+/gu, " ");
 }
 
 /** Parses a whole, positive number in [min, max]; `undefined` when it is not one. */
