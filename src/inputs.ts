@@ -159,11 +159,16 @@ function readVariant(r: Reader): VariantSpec {
       r.problems.push("serverless-max-concurrency: required with serverless-memory-size");
     else if (maxConcurrency === undefined)
       r.fail("serverless-max-concurrency", concurrency, "must be a whole number from 1 to 200");
-    for (const name of ["instance-type", "initial-instance-count"]) {
-      if (r.text(name))
-        r.problems.push(
-          `${name}: not used with a serverless variant (serverless-memory-size is set)`,
-        );
+    // initial-instance-count keeps its action.yml default of 1, which a serverless variant ignores.
+    const count = r.text("initial-instance-count");
+    if (r.text("instance-type"))
+      r.problems.push(
+        "instance-type: not used with a serverless variant (serverless-memory-size is set)",
+      );
+    if (count !== undefined && count !== "1") {
+      r.problems.push(
+        "initial-instance-count: not used with a serverless variant (serverless-memory-size is set)",
+      );
     }
     return {
       variantName,

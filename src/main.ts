@@ -4,7 +4,7 @@ import { cleanUp } from "./cleanup.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type DeployContext, type DeployOutcome, deploy, handoffDeadline } from "./deploy.js";
 import { formatDuration } from "./durations.js";
-import { AwsCallError, DeployError, errorMessage } from "./errors.js";
+import { DeployError, errorMessage } from "./errors.js";
 import { handOff } from "./handoff.js";
 import { type Config, readConfig } from "./inputs.js";
 import { writeOutputs } from "./outputs.js";
@@ -13,11 +13,11 @@ import { consoleLinks, createReport } from "./report.js";
 import { createSageMakerClient, MAX_ATTEMPTS, USER_AGENT } from "./sagemaker-client.js";
 import { writeSummary } from "./summary.js";
 
-/** The endpoint failed, or an update rolled back: the run's own resources are cleaned up. */
-class EndpointFailure extends DeployError {
-  constructor(message: string) {
-    super(message);
-    this.name = "EndpointFailure";
+/** The endpoint is still provisioning (deadline, cancellation, hand-off trouble): nothing is cleaned up. */
+class StillProvisioning extends DeployError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StillProvisioning";
   }
 }
 
@@ -57,7 +57,7 @@ function cancellation(deps: RunDependencies): AbortController {
 async function handOffOrFail(ctx: DeployContext, why: string): Promise<void> {
   const { config, report } = ctx;
   if (!config.handoff) {
-    throw new DeployError(
+    throw new StillProvisioning(
       `${why}: endpoint '${config.endpointName}' is still ${report.status ?? "provisioning"}. Watch it at ${consoleLinks.endpoint(config.region, config.endpointName)}, raise wait-timeout, or set handoff-function to let the companion Lambda report the result.`,
     );
   }
@@ -74,6 +74,8 @@ async function handOffOrFail(ctx: DeployContext, why: string): Promise<void> {
       provenance: ctx.provenance,
       deadline: handoffDeadline(ctx.deadline, config.handoff),
     });
+  } catch (error) {
+    throw new StillProvisioning(errorMessage(error), { cause: error });
   } finally {
     lambda.destroy();
   }
@@ -91,9 +93,7 @@ async function conclude(ctx: DeployContext, outcome: DeployOutcome): Promise<voi
     case "failure":
       report.result = "failure";
       report.failureReason = outcome.reason;
-      throw new EndpointFailure(
-        `Endpoint '${report.endpointName}' did not deploy: ${outcome.reason}`,
-      );
+      throw new DeployError(`Endpoint '${report.endpointName}' did not deploy: ${outcome.reason}`);
     case "timeout":
       report.result = "timeout";
       return handOffOrFail(
@@ -120,7 +120,8 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
     ctx = createContext(config, deps, cancellation(deps).signal);
     await conclude(ctx, await deploy(ctx));
   } catch (error) {
-    if (ctx && (error instanceof EndpointFailure || error instanceof AwsCallError)) {
+    // Any failure but "still provisioning" removes what this run created (and only that).
+    if (ctx && !(error instanceof StillProvisioning)) {
       ctx.report.result = "failure";
       await cleanUp({
         client: ctx.client,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type Emulator, startEmulator } from "../emulator/server.js";
+import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
 import { demoInputs, nodeRuntimes, ROOT, runAction } from "./run-action.js";
 
 const HEALTH_CHECK_FAILURE =
@@ -16,8 +17,15 @@ let emulator: Emulator;
 beforeAll(async () => {
   emulator = await startEmulator();
 });
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+afterAll(async () => {
+  recordAwsCalls("e2e-deploy", "action", [...seen, ...sageMakerActions(emulator.requests)]);
+  await emulator.close();
+});
+const seen: string[] = [];
+beforeEach(() => {
+  seen.push(...sageMakerActions(emulator.requests));
+  emulator.reset();
+});
 
 describe.each(nodeRuntimes())("a new endpoint under $label", ({ path: node }) => {
   it("creates model, config and endpoint, waits for InService and writes every output", async () => {

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -98,10 +99,26 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-/** Input environment variables exactly as the runner sets them: `INPUT_<NAME>`, upper case, hyphens kept. */
+/** action.yml's input defaults, which the runner passes as INPUT_* variables like any other value. */
+export function actionDefaults(): Record<string, string> {
+  const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
+    inputs: Record<string, { default?: string | number | boolean }>;
+  };
+  const defaults: Record<string, string> = {};
+  for (const [name, input] of Object.entries(action.inputs)) {
+    if (input.default !== undefined) defaults[name] = String(input.default);
+  }
+  return defaults;
+}
+
+/**
+ * Input environment variables exactly as the runner sets them: action.yml's defaults first,
+ * then the step's `with:` values; `INPUT_<NAME>`, upper case, hyphens kept.
+ */
 export function inputEnv(inputs: Readonly<Record<string, string>>): Record<string, string> {
+  const all = { ...actionDefaults(), ...inputs };
   return Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    Object.entries(all).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
   );
 }
 

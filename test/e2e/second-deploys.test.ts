@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../emulator/server.js";
+import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
 import { demoInputs, nodeRuntimes, runAction } from "./run-action.js";
 
 const node = nodeRuntimes().at(-1)?.path ?? process.execPath;
@@ -15,8 +16,15 @@ let emulator: Emulator;
 beforeAll(async () => {
   emulator = await startEmulator();
 });
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+afterAll(async () => {
+  recordAwsCalls("e2e-second-deploys", "action", [...seen, ...sageMakerActions(emulator.requests)]);
+  await emulator.close();
+});
+const seen: string[] = [];
+beforeEach(() => {
+  seen.push(...sageMakerActions(emulator.requests));
+  emulator.reset();
+});
 
 function deploy(overrides: Record<string, string> = {}, extra: { interruptAfterMs?: number } = {}) {
   return runAction({ inputs: demoInputs(overrides), sagemakerUrl: emulator.url, node, ...extra });
