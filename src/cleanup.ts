@@ -105,7 +105,7 @@ async function removeCreated(options: CleanupOptions): Promise<void> {
     endpoint = await findEndpoint(client, report.endpointName);
     if (report.operation === "created" && endpoint?.EndpointStatus === "Failed") {
       endpoint = await deleteFailedEndpoint(options);
-    } else if (report.operation === "created") {
+    } else if (report.operation === "created" && endpoint) {
       report.left.push(
         `endpoint ${report.endpointName} (${endpoint?.EndpointStatus ?? "unknown"}, not Failed)`,
       );

@@ -1,5 +1,6 @@
 import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { errorMessage } from "./errors.js";
+import { printable, quote } from "./validators.js";
 
 const TOP_LEVEL = [
   "BlueGreenUpdatePolicy",
@@ -87,13 +88,15 @@ export function parseDeploymentConfig(text: string): {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { problems: [`is not valid JSON (${errorMessage(error)})`] };
+    return { problems: [`is not valid JSON (${printable(errorMessage(error))})`] };
   }
   if (!isObject(value)) return { problems: ["must be a JSON object"] };
   const problems: string[] = [];
   const unknown = Object.keys(value).filter((key) => !TOP_LEVEL.includes(key as never));
   if (unknown.length > 0) {
-    problems.push(`has unknown key(s) ${unknown.join(", ")}; expected ${TOP_LEVEL.join(", ")}`);
+    problems.push(
+      `has unknown key(s) ${unknown.map((key) => quote(key)).join(", ")}; expected ${TOP_LEVEL.join(", ")}`,
+    );
   }
   if (value.BlueGreenUpdatePolicy !== undefined && value.RollingUpdatePolicy !== undefined) {
     problems.push("takes BlueGreenUpdatePolicy or RollingUpdatePolicy, not both");

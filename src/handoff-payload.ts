@@ -3,6 +3,8 @@
  * a token; the Lambda reads its own from Secrets Manager.
  */
 
+import { PATTERNS } from "./validators.js";
+
 /** The only payload version this code writes and reads. */
 export const HANDOFF_PAYLOAD_VERSION = 1;
 
@@ -41,7 +43,8 @@ export type ParsedPayload =
   | { readonly ok: true; readonly payload: HandoffPayload }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const NAME = PATTERNS.resourceName;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const WORKFLOW = /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/;
@@ -88,7 +91,7 @@ function readCallbackTarget(
   return {
     repository: readString(record, "repository", `${prefix}repository`, problems, REPOSITORY),
     workflow: readString(record, "workflow", `${prefix}workflow`, problems, WORKFLOW),
-    ref: readString(record, "ref", `${prefix}ref`, problems, /^[^\s~^:?*[\\]{1,255}$/),
+    ref: readString(record, "ref", `${prefix}ref`, problems, PATTERNS.gitRef),
   };
 }
 
@@ -139,7 +142,10 @@ export function parseHandoffPayload(event: unknown): ParsedPayload {
       sha: readString(source, "sha", "source.sha", problems, /^[0-9a-f]{7,64}$/),
     },
   };
-  if (payload.deadline && Number.isNaN(Date.parse(payload.deadline))) {
+  if (
+    payload.deadline &&
+    !(ISO_INSTANT.test(payload.deadline) && !Number.isNaN(Date.parse(payload.deadline)))
+  ) {
     problems.push("deadline must be an ISO 8601 time");
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, payload };

@@ -75,6 +75,7 @@ export function isTerminal(verdict: Verdict): verdict is Exclude<Verdict, { kind
  * `UPDATE_ROLLBACK_FAILED`, …) onto DescribeEndpoint's spelling (`InService`, …).
  */
 export function statusFromEvent(eventStatus: string): string {
+  if (!/^[A-Z_]+$/.test(eventStatus)) return eventStatus;
   return eventStatus
     .toLowerCase()
     .split("_")
