@@ -231,18 +231,23 @@ function setArn(
   }
 }
 
-/** The tags for the endpoint: the user's, provenance, and what the companion Lambda reads. */
+/**
+ * The tags for the endpoint: the user's, provenance, and what the companion Lambda reads. The
+ * callback tags are always written, empty without hand-off, so an earlier hand-off's callback
+ * never answers for this deploy's state-change events.
+ */
 function endpointTags(ctx: DeployContext, configName: string, baseTags: readonly Tag[]): Tag[] {
-  const extra: Tag[] = [{ Key: TAG_KEYS.expectedConfig, Value: configName }];
   const handoff = ctx.config.handoff;
-  if (handoff) {
-    extra.push(
-      { Key: TAG_KEYS.callbackWorkflow, Value: sanitizeTagValue(handoff.workflow) },
-      { Key: TAG_KEYS.callbackRef, Value: sanitizeTagValue(handoff.ref ?? ctx.provenance.ref) },
-      { Key: TAG_KEYS.deadline, Value: handoffDeadline(ctx.deadline, handoff) },
-    );
-  }
-  return [...baseTags, ...extra];
+  return [
+    ...baseTags,
+    { Key: TAG_KEYS.expectedConfig, Value: configName },
+    { Key: TAG_KEYS.callbackWorkflow, Value: handoff ? sanitizeTagValue(handoff.workflow) : "" },
+    {
+      Key: TAG_KEYS.callbackRef,
+      Value: handoff ? sanitizeTagValue(handoff.ref ?? ctx.provenance.ref) : "",
+    },
+    { Key: TAG_KEYS.deadline, Value: handoff ? handoffDeadline(ctx.deadline, handoff) : "" },
+  ];
 }
 
 /** The names and requests this run deploys. */

@@ -1,0 +1,57 @@
+// Bundles the companion Lambda into lambda/dist/index.mjs (ESM, `handler` export) with ncc.
+// The nodejs22.x runtime ships AWS SDK v3, so its clients stay external.
+// `--check` builds in memory and fails when the committed bundle differs (for CI).
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ncc from "@vercel/ncc";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const entry = join(root, "lambda", "src", "index.ts");
+const outDir = join(root, "lambda", "dist");
+export const EXTERNALS = [
+  "@aws-sdk/client-sagemaker",
+  "@aws-sdk/client-scheduler",
+  "@aws-sdk/client-secrets-manager",
+];
+
+const { code, map, assets } = await ncc(entry, {
+  minify: true,
+  sourceMap: true,
+  // Node's own --enable-source-maps (set in template.yaml) costs nothing at cold start.
+  sourceMapRegister: false,
+  externals: EXTERNALS,
+  license: "licenses.txt",
+  quiet: true,
+});
+
+const mapJson = JSON.parse(map);
+mapJson.file = "index.mjs";
+const files = {
+  "index.mjs": code.replace(
+    /\/\/# sourceMappingURL=index\.js\.map\s*$/,
+    "//# sourceMappingURL=index.mjs.map\n",
+  ),
+  "index.mjs.map": `${JSON.stringify(mapJson)}\n`,
+  "licenses.txt": assets["licenses.txt"]?.source.toString() ?? "",
+};
+
+if (process.argv.includes("--check")) {
+  const stale = [];
+  for (const [name, content] of Object.entries(files)) {
+    const committed = await readFile(join(outDir, name), "utf8").catch(() => undefined);
+    if (committed !== content) stale.push(name);
+  }
+  if (stale.length > 0) {
+    console.error(
+      `lambda/dist is stale (${stale.join(", ")}): run npm run bundle:lambda and commit it`,
+    );
+    process.exit(1);
+  }
+  console.log("lambda/dist matches lambda/src");
+} else {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) await writeFile(join(outDir, name), content);
+  console.log(`lambda/dist/index.mjs: ${Buffer.byteLength(files["index.mjs"])} bytes`);
+}

@@ -1,0 +1,57 @@
+import {
+  type HandoffPayload,
+  isRegionName,
+  isSageMakerName,
+  parseHandoffPayload,
+} from "../../src/handoff-payload.js";
+import { readHop } from "./continuation.js";
+
+/** EventBridge's source and detail-type for SageMaker endpoint status changes. */
+export const STATE_CHANGE_EVENT = {
+  source: "aws.sagemaker",
+  detailType: "SageMaker Endpoint State Change",
+} as const;
+
+/** What the function was invoked with. */
+export type ClassifiedEvent =
+  | { readonly kind: "handoff"; readonly payload: HandoffPayload; readonly hop: number }
+  | {
+      readonly kind: "state-change";
+      readonly endpointName: string;
+      readonly region: string;
+      /** The event's own status (UPPER_SNAKE), for logs only: events repeat and arrive out of order. */
+      readonly eventStatus: string;
+    }
+  | { readonly kind: "invalid"; readonly problems: readonly string[] };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function classifyStateChange(event: Record<string, unknown>): ClassifiedEvent {
+  if (event["detail-type"] !== STATE_CHANGE_EVENT.detailType) {
+    return { kind: "invalid", problems: ["unsupported aws.sagemaker event (detail-type)"] };
+  }
+  const detail = isRecord(event.detail) ? event.detail : {};
+  const endpointName = typeof detail.EndpointName === "string" ? detail.EndpointName : "";
+  const region = typeof event.region === "string" ? event.region : "";
+  const problems: string[] = [];
+  if (!isSageMakerName(endpointName)) problems.push("detail.EndpointName is not an endpoint name");
+  if (!isRegionName(region)) problems.push("region is not an AWS region");
+  if (problems.length > 0) return { kind: "invalid", problems };
+  const status =
+    typeof detail.EndpointStatus === "string" ? detail.EndpointStatus.slice(0, 64) : "";
+  return { kind: "state-change", endpointName, region, eventStatus: status };
+}
+
+/** Tells an EventBridge state-change event from a hand-off payload and checks it; never throws. */
+export function classifyEvent(event: unknown): ClassifiedEvent {
+  if (isRecord(event) && event.source === STATE_CHANGE_EVENT.source) {
+    return classifyStateChange(event);
+  }
+  const parsed = parseHandoffPayload(event);
+  if (!parsed.ok) return { kind: "invalid", problems: parsed.problems };
+  const hop = readHop(event as Record<string, unknown>);
+  if (typeof hop === "string") return { kind: "invalid", problems: [hop] };
+  return { kind: "handoff", payload: parsed.payload, hop };
+}

@@ -1,0 +1,175 @@
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { errorMessage, isNotFound } from "../../src/errors.js";
+import type { HandoffPayload } from "../../src/handoff-payload.js";
+import { type Endpoint, type WaitOutcome, waitForEndpoint } from "../../src/wait.js";
+import { isRepositoryAllowed } from "./allowlist.js";
+import { CONTINUATION_DELAY_MS, MAX_HOPS } from "./continuation.js";
+import type { Dependencies, Invocation } from "./dependencies.js";
+import { type Outcome, TIMED_OUT_REASON } from "./dispatch-inputs.js";
+import { readEndpointTags } from "./endpoint-tags.js";
+import { type HandlerResult, RESULT } from "./handler-result.js";
+import { DISPATCH_MARGIN_MS, reportOutcome } from "./report-outcome.js";
+
+/**
+ * Time kept free at the end of an invocation for what follows the wait: ListTags, AddTags, the
+ * dispatch with its retries, or scheduling the continuation. Lambda stops the function at its
+ * timeout (900 s in the template), and an invocation stopped there is retried.
+ */
+export const SAFETY_MARGIN_MS = 120_000;
+
+/** Status reported when the endpoint vanished before it was ever described. */
+export const GONE_STATUS = "NotFound";
+
+function sameArn(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+async function waitWithinInvocation(
+  payload: HandoffPayload,
+  client: SageMakerClient,
+  waitUntil: number,
+  deps: Dependencies,
+): Promise<WaitOutcome | "arn-mismatch"> {
+  const { logger } = deps;
+  // A payload naming one endpoint and carrying another's ARN would have us tag the wrong one.
+  const mismatch = new AbortController();
+  const outcome = await waitForEndpoint({
+    client,
+    endpointName: payload.endpointName,
+    expectedConfigName: payload.expectedConfigName,
+    deadline: waitUntil,
+    pollIntervalMs: deps.pollIntervalMs,
+    clock: deps.clock,
+    signal: mismatch.signal,
+    onStatusChange: (endpoint, verdict) => {
+      if (!sameArn(endpoint.EndpointArn, payload.endpointArn)) mismatch.abort();
+      logger.info("Endpoint status", {
+        endpoint: payload.endpointName,
+        status: endpoint.EndpointStatus,
+        verdict: verdict.kind,
+      });
+    },
+    onPollError: (error) =>
+      logger.warn("DescribeEndpoint failed; polling on", {
+        endpoint: payload.endpointName,
+        reason: errorMessage(error),
+      }),
+  });
+  return mismatch.signal.aborted ? "arn-mismatch" : outcome;
+}
+
+function outcomeOf(
+  payload: HandoffPayload,
+  endpoint: Endpoint | undefined,
+  status: string,
+  failureReason: string,
+): Outcome {
+  return {
+    endpointName: payload.endpointName,
+    endpointArn: endpoint?.EndpointArn ?? payload.endpointArn,
+    status,
+    configName: endpoint?.EndpointConfigName ?? payload.expectedConfigName,
+    failureReason,
+    runId: payload.source.runId,
+  };
+}
+
+/** The outcome to report for a finished wait, or undefined when the wait must go on. */
+function finalOutcome(
+  payload: HandoffPayload,
+  wait: WaitOutcome,
+  final: boolean,
+): Outcome | undefined {
+  const endpoint = wait.endpoint;
+  if (wait.kind === "success") return outcomeOf(payload, endpoint, "InService", "");
+  if (wait.kind === "failure") {
+    return outcomeOf(
+      payload,
+      endpoint,
+      endpoint ? (endpoint.EndpointStatus ?? "Unknown") : GONE_STATUS,
+      wait.reason,
+    );
+  }
+  if (!final) return undefined;
+  return outcomeOf(payload, endpoint, endpoint?.EndpointStatus ?? "Unknown", TIMED_OUT_REASON);
+}
+
+/** The endpoint's tags, or undefined when it no longer exists (deleted while we waited). */
+async function readTagsIfAny(
+  client: SageMakerClient,
+  endpointArn: string,
+): Promise<Record<string, string> | undefined> {
+  try {
+    return await readEndpointTags(client, endpointArn);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function report(
+  payload: HandoffPayload,
+  outcome: Outcome,
+  client: SageMakerClient,
+  invocation: Invocation,
+  deps: Dependencies,
+): Promise<HandlerResult> {
+  const tags = await readTagsIfAny(client, outcome.endpointArn);
+  return reportOutcome({
+    outcome,
+    callback: payload.callback,
+    expectedConfigName: payload.expectedConfigName,
+    client,
+    tags,
+    deadline: deps.clock.now() + invocation.remainingTimeMs() - DISPATCH_MARGIN_MS,
+    deps,
+  });
+}
+
+/**
+ * Handles the action's hand-off (DESIGN §4): waits inside this invocation, then reports the final
+ * status, or at the payload's deadline "timed out waiting", or arranges a continuation.
+ */
+export async function processHandoff(
+  payload: HandoffPayload,
+  hop: number,
+  invocation: Invocation,
+  deps: Dependencies,
+): Promise<HandlerResult> {
+  const { clock, logger } = deps;
+  const context = { endpoint: payload.endpointName, repository: payload.callback.repository, hop };
+  if (!isRepositoryAllowed(deps.config.allowlist, payload.callback.repository)) {
+    logger.error("Refused: the callback repository is not in ALLOWED_REPOSITORIES", context);
+    return { result: RESULT.refused };
+  }
+  const deadline = Date.parse(payload.deadline);
+  const lastHop = hop >= MAX_HOPS;
+  const invocationEnd = clock.now() + invocation.remainingTimeMs() - SAFETY_MARGIN_MS;
+  const waitUntil = lastHop ? clock.now() : Math.min(deadline, invocationEnd);
+  logger.info("Waiting for the endpoint", {
+    ...context,
+    deadline: payload.deadline,
+    until: new Date(waitUntil).toISOString(),
+  });
+  const client = deps.sagemaker(payload.region);
+  const wait = await waitWithinInvocation(payload, client, waitUntil, deps);
+  if (wait === "arn-mismatch") {
+    logger.error("Ignored: endpointArn does not belong to endpointName", context);
+    return { result: RESULT.invalid, detail: "endpointArn does not match the endpoint" };
+  }
+  const final = lastHop || clock.now() >= deadline;
+  const outcome = finalOutcome(payload, wait, final);
+  if (outcome) return report(payload, outcome, client, invocation, deps);
+  await deps.scheduleContinuation({
+    payload,
+    hop: hop + 1,
+    at: clock.now() + CONTINUATION_DELAY_MS,
+    functionArn: invocation.functionArn,
+  });
+  logger.info("Still waiting; continues in a new invocation", {
+    ...context,
+    status: wait.endpoint?.EndpointStatus,
+    deadline: payload.deadline,
+  });
+  return { result: RESULT.continued };
+}

@@ -1,0 +1,80 @@
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { Context } from "aws-lambda";
+import { systemClock } from "../../src/clock.js";
+import { errorMessage } from "../../src/errors.js";
+import { createSageMakerClient, USER_AGENT } from "../../src/sagemaker-client.js";
+import { readConfig } from "./config.js";
+import { createSchedulerContinuation } from "./continuation.js";
+import type { Dependencies } from "./dependencies.js";
+import { createTokenProvider } from "./github-credentials.js";
+import { handleEvent } from "./handle-event.js";
+import type { HandlerResult } from "./handler-result.js";
+import { asLog, createLogger } from "./logger.js";
+import { createSecretReader } from "./secrets.js";
+
+/** DescribeEndpoint interval inside one invocation: ~28 calls in a 14-minute wait. */
+export const POLL_INTERVAL_MS = 30_000;
+
+const logger = createLogger();
+let dependencies: Dependencies | undefined;
+
+function buildDependencies(): Dependencies {
+  const config = readConfig(process.env);
+  const userAgent: [string, string][] = [
+    [USER_AGENT[0], USER_AGENT[1]],
+    ["lambda", "1"],
+  ];
+  const sagemakerClients = new Map<string, SageMakerClient>();
+  const sagemaker = (region: string): SageMakerClient => {
+    const client =
+      sagemakerClients.get(region) ??
+      createSageMakerClient({ region, userAgentSuffix: ["lambda", "1"] });
+    sagemakerClients.set(region, client);
+    return client;
+  };
+  const fetcher: typeof fetch = (input, init) => fetch(input, init);
+  return {
+    config,
+    sagemaker,
+    getToken: createTokenProvider({
+      readSecret: createSecretReader({
+        secretArn: config.tokenSecretArn,
+        customUserAgent: userAgent,
+      }),
+      apiUrl: config.githubApiUrl,
+      fetch: fetcher,
+      clock: systemClock,
+    }),
+    fetch: fetcher,
+    clock: systemClock,
+    logger: asLog(logger),
+    scheduleContinuation: createSchedulerContinuation({
+      roleArn: config.schedulerRoleArn,
+      customUserAgent: userAgent,
+    }),
+    pollIntervalMs: POLL_INTERVAL_MS,
+  };
+}
+
+/**
+ * The Lambda entry point (`index.handler`): a hand-off payload (DESIGN §4) or an EventBridge
+ * "SageMaker Endpoint State Change" event. Configuration and clients are built once per container.
+ */
+export async function handler(event: unknown, context: Context): Promise<HandlerResult> {
+  logger.addContext(context);
+  try {
+    dependencies ??= buildDependencies();
+    return await handleEvent(
+      event,
+      {
+        functionArn: context.invokedFunctionArn,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+      },
+      dependencies,
+    );
+  } catch (error) {
+    // Only reached before anything was dispatched or scheduled, so Lambda's retry is safe.
+    logger.error("Invocation failed; Lambda may retry it", { reason: errorMessage(error) });
+    throw error;
+  }
+}

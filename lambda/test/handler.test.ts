@@ -1,0 +1,203 @@
+import { spawnSync } from "node:child_process";
+import type { Context } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type GithubApiDouble, startGithubApiDouble } from "../../test/doubles/github-api.js";
+import { type Emulator, startEmulator } from "../../test/emulator/server.js";
+import type { HandlerResult } from "../src/handler-result.js";
+import {
+  ENDPOINT,
+  exampleWorkflowInputs,
+  FUNCTION_ARN,
+  handoffPayload,
+  handoffTags,
+  INVOCATION_MS,
+  lambdaEnv,
+  NEW_CONFIG,
+  SECRET_ARN,
+  stateChangeEvent,
+  TEST_TOKEN,
+} from "./harness.js";
+import { type SecretsManagerDouble, startSecretsManagerDouble } from "./secrets-manager-double.js";
+
+type Handler = (event: unknown, context: Context) => Promise<HandlerResult>;
+
+/** The handler as the source runs it, and as Lambda loads the committed bundle. */
+const MODULES: [string, () => Promise<{ handler: Handler }>][] = [
+  ["lambda/src/index.ts", () => import("../src/index.js")],
+  [
+    "lambda/dist/index.mjs",
+    () => import("../dist/index.mjs" as string) as Promise<{ handler: Handler }>,
+  ],
+];
+
+function lambdaContext(): Context {
+  const end = Date.now() + INVOCATION_MS;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: "sagemaker-deploy-companion",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: FUNCTION_ARN,
+    memoryLimitInMB: "256",
+    awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
+    logGroupName: "/aws/lambda/sagemaker-deploy-companion",
+    logStreamName: "2026/11/24/[$LATEST]abcdef",
+    getRemainingTimeInMillis: () => end - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+let emulator: Emulator;
+let github: GithubApiDouble;
+let secrets: SecretsManagerDouble;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  github = await startGithubApiDouble({
+    tokens: [TEST_TOKEN],
+    workflowInputs: await exampleWorkflowInputs(),
+  });
+  secrets = await startSecretsManagerDouble({
+    [SECRET_ARN]: JSON.stringify({ token: TEST_TOKEN }),
+  });
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await Promise.all([emulator.close(), github.close(), secrets.close()]);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function useEnvironment(overrides: Record<string, string | undefined> = {}): void {
+  process.env = {
+    ...saved,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    ...lambdaEnv(github.url, "octo-org/*"),
+    ...overrides,
+  };
+}
+
+/** Captures what the function writes (Powertools' JSON lines: warnings and errors go to stderr). */
+function captureLogs(): string[] {
+  const lines: string[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(
+        ...String(chunk)
+          .split("\n")
+          .filter((line) => line.trim() !== ""),
+      );
+      return true;
+    });
+  }
+  return lines;
+}
+
+describe.each(MODULES)("%s", (_name, load) => {
+  it("exports handler as a function", async () => {
+    const { handler } = await load();
+    expect(typeof handler).toBe("function");
+  });
+
+  it("refuses to run with a broken environment, naming the variables", async () => {
+    useEnvironment({ GITHUB_TOKEN_SECRET_ARN: undefined, ALLOWED_REPOSITORIES: "" });
+    const logs = captureLogs();
+    const { handler } = await load();
+
+    await expect(handler(handoffPayload(), lambdaContext())).rejects.toThrow(
+      /GITHUB_TOKEN_SECRET_ARN is not set.*ALLOWED_REPOSITORIES/,
+    );
+    expect(logs.some((line) => line.includes("misconfigured"))).toBe(true);
+  });
+
+  it("dispatches for an InService endpoint, logging JSON lines that never hold the token", async () => {
+    useEnvironment();
+    emulator.reset();
+    const deadline = new Date(Date.now() + 3_600_000).toISOString();
+    emulator.seed({
+      endpoints: [
+        { EndpointName: ENDPOINT, EndpointConfigName: NEW_CONFIG, Tags: handoffTags(deadline) },
+      ],
+    });
+    const before = github.acceptedDispatches().length;
+    const logs = captureLogs();
+    const { handler } = await load();
+
+    const result = await handler(handoffPayload({ deadline }), lambdaContext());
+    const repeat = await handler(stateChangeEvent("IN_SERVICE"), lambdaContext());
+    const invalid = await handler({ version: 1, endpointName: "x/y" }, lambdaContext());
+
+    expect([result.result, repeat.result, invalid.result]).toEqual([
+      "dispatched",
+      "already-reported",
+      "invalid",
+    ]);
+    expect(github.acceptedDispatches().length - before).toBe(1);
+    expect(github.acceptedDispatches().at(-1)?.headers.authorization).toBe(`Bearer ${TEST_TOKEN}`);
+    const entries = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.some((entry) => entry.message === "Dispatched the callback workflow")).toBe(
+      true,
+    );
+    expect(
+      entries.every(
+        (entry) =>
+          entry.service === "sagemaker-deploy-companion" && typeof entry.level === "string",
+      ),
+    ).toBe(true);
+    expect(
+      entries.find((entry) => entry.message === "Dispatched the callback workflow"),
+    ).toMatchObject({ function_request_id: lambdaContext().awsRequestId });
+    expect(logs.join("\n")).not.toContain(TEST_TOKEN);
+  });
+
+  it("logs a refused dispatch with its reason, still without the token", async () => {
+    useEnvironment();
+    emulator.reset();
+    const deadline = new Date(Date.now() + 3_600_000).toISOString();
+    emulator.seed({
+      endpoints: [
+        { EndpointName: ENDPOINT, EndpointConfigName: NEW_CONFIG, Tags: handoffTags(deadline) },
+      ],
+    });
+    github.script("dispatch", {
+      status: 403,
+      body: { message: "Resource not accessible by personal access token" },
+    });
+    const logs = captureLogs();
+    const { handler } = await load();
+
+    const result = await handler(
+      handoffPayload({ deadline, source: { runId: "5151", runAttempt: "1", sha: "abcdef0" } }),
+      lambdaContext(),
+    );
+
+    expect(result.result).toBe("dispatch-failed");
+    expect(
+      logs.some((line) => line.includes("Resource not accessible by personal access token")),
+    ).toBe(true);
+    expect(logs.join("\n")).not.toContain(TEST_TOKEN);
+  });
+});
+
+describe("lambda/dist/index.mjs in a plain Node process", () => {
+  it("loads as an ES module with a handler export, as Lambda's runtime imports it", () => {
+    const url = new URL("../dist/index.mjs", import.meta.url).href;
+    const script = `const m = await import(${JSON.stringify(url)}); process.stdout.write(typeof m.handler);`;
+
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("function");
+  });
+});

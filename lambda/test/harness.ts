@@ -1,0 +1,249 @@
+import { readFile } from "node:fs/promises";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { parse } from "yaml";
+import type { Clock } from "../../src/clock.js";
+import type { HandoffPayload } from "../../src/handoff-payload.js";
+import { TAG_KEYS } from "../../src/tags.js";
+import {
+  type GithubApiDouble,
+  type GithubApiOptions,
+  startGithubApiDouble,
+} from "../../test/doubles/github-api.js";
+import { QuickRetries, sageMakerClient } from "../../test/emulator/sdk-client.js";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../test/emulator/server.js";
+import { ENV, readConfig } from "../src/config.js";
+import type { ContinuationRequest } from "../src/continuation.js";
+import type { Dependencies, Invocation } from "../src/dependencies.js";
+import type { Log, LogAttributes } from "../src/logger.js";
+
+/** Never a real token: tests prove this string never reaches a log line. */
+export const TEST_TOKEN = "test-token-not-real";
+export const FUNCTION_ARN =
+  "arn:aws:lambda:us-east-1:123456789012:function:sagemaker-deploy-companion";
+export const SECRET_ARN =
+  "arn:aws:secretsmanager:us-east-1:123456789012:secret:sagemaker-deploy-github-AbCdEf";
+export const SCHEDULER_ROLE_ARN = "arn:aws:iam::123456789012:role/sagemaker-deploy-scheduler";
+export const REPOSITORY = "octo-org/models";
+export const ENDPOINT = "churn-model";
+export const ENDPOINT_ARN = `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`;
+export const OLD_CONFIG = "churn-model-config-a";
+export const NEW_CONFIG = "churn-model-config-b";
+export const RUN_ID = "4242";
+/** Lambda's maximum timeout, as the template sets it. */
+export const INVOCATION_MS = 900_000;
+export const MINUTE = 60_000;
+
+/** A clock whose sleeps return at once and move time forward. */
+export interface FakeClock extends Clock {
+  advance(ms: number): void;
+}
+
+/** A fake clock starting at `start` (epoch ms). */
+export function fakeClock(start = Date.parse("2026-11-24T16:00:00Z")): FakeClock {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: async (ms, signal) => {
+      if (!signal?.aborted) now += ms;
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** One recorded log line. */
+export interface LogEntry {
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly message: string;
+  readonly attributes?: LogAttributes;
+}
+
+/** A {@link Log} that keeps every line, and all of it as one JSON text for leak checks. */
+export interface RecordingLog extends Log {
+  readonly entries: LogEntry[];
+  text(): string;
+}
+
+/** A log recorder. */
+export function recordingLog(): RecordingLog {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogEntry["level"]) =>
+    (message: string, attributes?: LogAttributes): void => {
+      entries.push(attributes ? { level, message, attributes } : { level, message });
+    };
+  return {
+    entries,
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    text: () => JSON.stringify(entries),
+  };
+}
+
+/** The callback workflow's declared inputs, read from the example the README points to. */
+export async function exampleWorkflowInputs(): Promise<Record<string, { required?: boolean }>> {
+  const text = await readFile(
+    new URL("../../examples/sagemaker-deploy-status.yml", import.meta.url),
+    "utf8",
+  );
+  const workflow = parse(text) as {
+    on: { workflow_dispatch: { inputs: Record<string, { required?: boolean }> } };
+  };
+  return workflow.on.workflow_dispatch.inputs;
+}
+
+/** The environment the SAM template gives the function, pointed at the doubles. */
+export function lambdaEnv(githubUrl: string, allowed = "octo-org/*"): Record<string, string> {
+  return {
+    [ENV.tokenSecretArn]: SECRET_ARN,
+    [ENV.allowedRepositories]: allowed,
+    [ENV.githubApiUrl]: githubUrl,
+    [ENV.schedulerRoleArn]: SCHEDULER_ROLE_ARN,
+  };
+}
+
+/** Everything one core test runs against. */
+export interface Harness {
+  readonly emulator: Emulator;
+  readonly github: GithubApiDouble;
+  readonly client: SageMakerClient;
+  readonly clock: FakeClock;
+  readonly log: RecordingLog;
+  readonly continuations: ContinuationRequest[];
+  readonly deps: Dependencies;
+  /** A fresh invocation with Lambda's full 15 minutes ahead, on the fake clock. */
+  invocation(): Invocation;
+  /** A hand-off payload for {@link ENDPOINT}, deadline `deadlineMs` from now. */
+  payload(overrides?: Partial<HandoffPayload>, deadlineMs?: number): HandoffPayload;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  readonly github?: GithubApiOptions;
+  readonly emulator?: EmulatorOptions;
+  readonly allowed?: string;
+  readonly deps?: Partial<Dependencies>;
+}
+
+/** Starts the emulator and the GitHub double and wires the core's dependencies to them. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = fakeClock();
+  const emulator = await startEmulator({ now: clock.now, ...options.emulator });
+  const github = await startGithubApiDouble({
+    tokens: [TEST_TOKEN],
+    workflowInputs: await exampleWorkflowInputs(),
+    ...options.github,
+  });
+  const client = sageMakerClient(emulator.url, { retryStrategy: new QuickRetries(5) });
+  const log = recordingLog();
+  const continuations: ContinuationRequest[] = [];
+  const deps: Dependencies = {
+    config: readConfig(lambdaEnv(github.url, options.allowed)),
+    sagemaker: () => client,
+    getToken: async () => TEST_TOKEN,
+    fetch: (input, init) => fetch(input, init),
+    clock,
+    logger: log,
+    scheduleContinuation: async (request) => {
+      continuations.push(request);
+    },
+    pollIntervalMs: 30_000,
+    ...options.deps,
+  };
+  return {
+    emulator,
+    github,
+    client,
+    clock,
+    log,
+    continuations,
+    deps,
+    invocation: () => {
+      const end = clock.now() + INVOCATION_MS;
+      return { functionArn: FUNCTION_ARN, remainingTimeMs: () => end - clock.now() };
+    },
+    payload: (overrides = {}, deadlineMs = 60 * MINUTE) =>
+      handoffPayload({ ...overrides, deadline: new Date(clock.now() + deadlineMs).toISOString() }),
+    close: async () => {
+      client.destroy();
+      await Promise.all([emulator.close(), github.close()]);
+    },
+  };
+}
+
+/** A hand-off payload as the action sends it for {@link ENDPOINT}. */
+export function handoffPayload(overrides: Partial<HandoffPayload> = {}): HandoffPayload {
+  return {
+    version: 1,
+    endpointName: ENDPOINT,
+    endpointArn: ENDPOINT_ARN,
+    expectedConfigName: NEW_CONFIG,
+    region: "us-east-1",
+    deadline: "2026-11-24T18:00:00Z",
+    callback: { repository: REPOSITORY, workflow: "sagemaker-deploy-status.yml", ref: "main" },
+    source: { runId: RUN_ID, runAttempt: "1", sha: "0123456789abcdef0123456789abcdef01234567" },
+    ...overrides,
+  };
+}
+
+/** The tags the action writes on an endpoint when hand-off is configured. */
+export function handoffTags(
+  deadline: string,
+  configName = NEW_CONFIG,
+): { Key: string; Value: string }[] {
+  return [
+    { Key: TAG_KEYS.repository, Value: REPOSITORY },
+    { Key: TAG_KEYS.runId, Value: RUN_ID },
+    { Key: TAG_KEYS.commit, Value: "0123456789abcdef0123456789abcdef01234567" },
+    { Key: TAG_KEYS.expectedConfig, Value: configName },
+    { Key: TAG_KEYS.callbackWorkflow, Value: "sagemaker-deploy-status.yml" },
+    { Key: TAG_KEYS.callbackRef, Value: "main" },
+    { Key: TAG_KEYS.deadline, Value: deadline },
+  ];
+}
+
+/** Seeds {@link ENDPOINT} as the action leaves it after CreateEndpoint: Creating, tagged, on the new config. */
+export function seedCreating(harness: Harness, deadline: string): void {
+  harness.emulator.seed({
+    endpoints: [
+      {
+        EndpointName: ENDPOINT,
+        EndpointConfigName: NEW_CONFIG,
+        status: "Creating",
+        Tags: handoffTags(deadline),
+      },
+    ],
+  });
+}
+
+/** An EventBridge "SageMaker Endpoint State Change" event, shaped as AWS sends it. */
+export function stateChangeEvent(status: string, endpointName = ENDPOINT): Record<string, unknown> {
+  return {
+    version: "0",
+    id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+    "detail-type": "SageMaker Endpoint State Change",
+    source: "aws.sagemaker",
+    account: "123456789012",
+    time: "2026-11-24T16:10:00Z",
+    region: "us-east-1",
+    resources: [`arn:aws:sagemaker:us-east-1:123456789012:endpoint/${endpointName}`],
+    detail: {
+      EndpointName: endpointName,
+      EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${endpointName}`,
+      EndpointConfigName: NEW_CONFIG,
+      EndpointStatus: status,
+      CreationTime: 1795449600000,
+      LastModifiedTime: 1795450200000,
+      Tags: {},
+    },
+  };
+}
+
+/** DescribeEndpoint calls the emulator answered. */
+export function describeCalls(emulator: Emulator): number {
+  return emulator.requests.filter((request) => request.operation === "DescribeEndpoint").length;
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleEvent } from "../src/handle-event.js";
+import { RESULT } from "../src/handler-result.js";
+import {
+  ENDPOINT,
+  ENDPOINT_ARN,
+  type Harness,
+  MINUTE,
+  seedCreating,
+  startHarness,
+  stateChangeEvent,
+} from "./harness.js";
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  harness.emulator.setLifecycle(ENDPOINT, { create: { status: "InService", afterMs: MINUTE } });
+  seedCreating(harness, new Date(harness.clock.now() + 60 * MINUTE).toISOString());
+});
+
+afterAll(async () => {
+  await harness.close();
+});
+
+function valid(): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(harness.payload()));
+}
+
+const hostile: [string, () => unknown][] = [
+  ["null", () => null],
+  ["a string", () => "please dispatch"],
+  ["an array", () => [valid()]],
+  ["an empty object", () => ({})],
+  ["version 2", () => ({ ...valid(), version: 2 })],
+  ["no callback", () => ({ ...valid(), callback: undefined })],
+  ["a callback that is a string", () => ({ ...valid(), callback: "octo-org/models" })],
+  [
+    "a repository with a path",
+    () => ({
+      ...valid(),
+      callback: { repository: "octo-org/models/../../x", workflow: "w.yml", ref: "main" },
+    }),
+  ],
+  [
+    "a workflow path escaping the repository",
+    () => ({
+      ...valid(),
+      callback: { repository: "octo-org/models", workflow: "../../orgs/x", ref: "main" },
+    }),
+  ],
+  [
+    "a ref with spaces",
+    () => ({
+      ...valid(),
+      callback: { repository: "octo-org/models", workflow: "w.yml", ref: "main; rm -rf /" },
+    }),
+  ],
+  ["a region that is a host name", () => ({ ...valid(), region: "evil.example.com#" })],
+  ["an endpoint name with a slash", () => ({ ...valid(), endpointName: "a/b" })],
+  ["an ARN of another service", () => ({ ...valid(), endpointArn: "arn:aws:s3:::bucket" })],
+  ["a 1 MB endpoint name", () => ({ ...valid(), endpointName: "a".repeat(1_000_000) })],
+  ["a deadline that is not a time", () => ({ ...valid(), deadline: "tomorrow" })],
+  [
+    "a numeric run id field",
+    () => ({ ...valid(), source: { runId: 4242, runAttempt: "1", sha: "abcdef0" } }),
+  ],
+  [
+    "a prototype-polluting key",
+    () =>
+      JSON.parse('{"__proto__": {"version": 1}, "constructor": {"prototype": {"polluted": true}}}'),
+  ],
+  ["a continuation hop past the limit", () => ({ ...valid(), continuation: { hop: 1_000_000 } })],
+  ["a continuation hop that is a string", () => ({ ...valid(), continuation: { hop: "1" } })],
+  [
+    "an ARN of another endpoint",
+    () => ({ ...valid(), endpointArn: ENDPOINT_ARN.replace(ENDPOINT, "another-endpoint") }),
+  ],
+  [
+    "an aws.sagemaker event of another kind",
+    () => ({
+      ...stateChangeEvent("IN_SERVICE"),
+      "detail-type": "SageMaker Training Job State Change",
+    }),
+  ],
+  [
+    "a state-change event without a name",
+    () => ({ ...stateChangeEvent("IN_SERVICE"), detail: {} }),
+  ],
+  [
+    "a state-change event for a bad region",
+    () => ({ ...stateChangeEvent("IN_SERVICE"), region: "../../" }),
+  ],
+];
+
+describe("invalid and hostile events", () => {
+  it.each(hostile)("%s: logged, no throw, no dispatch", async (_name, event) => {
+    const before = harness.github.requests.length;
+
+    const result = await handleEvent(event(), harness.invocation(), harness.deps);
+
+    expect(result.result).toBe(RESULT.invalid);
+    expect(harness.github.requests.length).toBe(before);
+    expect(harness.log.entries.at(-1)?.level).toMatch(/warn|error/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
