@@ -6,16 +6,23 @@
 import { statSync } from "node:fs";
 import { ACTION_BUNDLE, demoInputs, nodeRuntimes, runAction } from "../test/e2e/run-action.js";
 import { startEmulator } from "../test/emulator/server.js";
+import { recordFigure } from "./figures.js";
 import { bytes, median, ms } from "./stats.js";
 
 const RUNS = Number(process.argv[2] ?? 15);
+const BENCH = "action-deploy";
 const SIZE_BUDGET = 1_800_000;
 const TIME_BUDGET_MS = 500;
 
 const size = statSync(ACTION_BUNDLE).size;
-console.log(
-  `dist/index.js: ${bytes(size)} (${size} bytes; budget ${bytes(SIZE_BUDGET)}) ${size <= SIZE_BUDGET ? "within" : "OVER"} budget`,
-);
+recordFigure({
+  bench: BENCH,
+  name: "dist/index.js size",
+  value: bytes(size),
+  budget: `≤ ${bytes(SIZE_BUDGET)}`,
+  within: size <= SIZE_BUDGET,
+  note: `${size} bytes`,
+});
 
 const emulator = await startEmulator();
 try {
@@ -33,9 +40,14 @@ try {
       times.push(run.durationMs);
     }
     const m = median(times);
-    console.log(
-      `full deploy, ${runtime.label}: median ${ms(m)} over ${RUNS} runs (min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))}; budget ${TIME_BUDGET_MS} ms) ${m <= TIME_BUDGET_MS ? "within" : "OVER"} budget`,
-    );
+    recordFigure({
+      bench: BENCH,
+      name: `full deploy, ${runtime.label}`,
+      value: ms(m),
+      budget: `≤ ${TIME_BUDGET_MS} ms`,
+      within: m <= TIME_BUDGET_MS,
+      note: `median of ${RUNS} runs; min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))}`,
+    });
   }
 } finally {
   await emulator.close();
