@@ -6,6 +6,7 @@ import { type LambdaDouble, startLambdaDouble } from "../../test/doubles/lambda-
 import { demoInputs, RUNNER_ENV, runAction } from "../../test/e2e/run-action.js";
 import { manualClock } from "../../test/emulator/fixtures.js";
 import { type Emulator, startEmulator } from "../../test/emulator/server.js";
+import { recordAwsCalls, sageMakerActions } from "../../test/support/aws-calls.js";
 import type { HandlerResult } from "../src/handler-result.js";
 import {
   exampleWorkflowInputs,
@@ -93,12 +94,21 @@ describe("the action hands off, the Lambda reports (dist/index.js → lambda/dis
       ...lambdaEnv(github.url, "octo-org/*"),
       POWERTOOLS_LOG_LEVEL: "WARN",
     });
+    const actionCalls = emulator.requests.length;
     const { handler } = (await import("../dist/index.mjs" as string)) as { handler: Handler };
     const event = JSON.parse(invocation?.rawBody ?? "null") as unknown;
 
     const first = await handler(event, lambdaContext());
     const retried = await handler(event, lambdaContext());
 
+    recordAwsCalls("chained", "action", [
+      ...sageMakerActions(emulator.requests.slice(0, actionCalls)),
+      ...lambda.invocations.map(() => "lambda:InvokeFunction"),
+    ]);
+    recordAwsCalls("chained", "lambda", [
+      ...sageMakerActions(emulator.requests.slice(actionCalls)),
+      ...secrets.reads.map(() => "secretsmanager:GetSecretValue"),
+    ]);
     expect([first.result, retried.result]).toEqual(["dispatched", "already-reported"]);
     expect(github.dispatches()).toHaveLength(1);
     const [dispatch] = github.acceptedDispatches();

@@ -4,7 +4,8 @@ import {
   SchedulerClient,
 } from "@aws-sdk/client-scheduler";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { recordAwsCalls } from "../../test/support/aws-calls.js";
 import { classifyEvent } from "../src/classify-event.js";
 import {
   atExpression,
@@ -15,10 +16,14 @@ import {
 import { FUNCTION_ARN, fakeClock, handoffPayload, MINUTE, SCHEDULER_ROLE_ARN } from "./harness.js";
 
 const scheduler = mockClient(SchedulerClient);
+const scheduled: string[] = [];
 
 afterEach(() => {
+  if (scheduler.commandCalls(CreateScheduleCommand).length > 0)
+    scheduled.push("scheduler:CreateSchedule");
   scheduler.reset();
 });
+afterAll(() => recordAwsCalls("lambda-continuation", "lambda", scheduled));
 
 describe("scheduleName", () => {
   it("is stable per hop, distinct across hops and deployments, and fits Scheduler's rules", () => {

@@ -3,6 +3,7 @@ import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type GithubApiDouble, startGithubApiDouble } from "../../test/doubles/github-api.js";
 import { type Emulator, startEmulator } from "../../test/emulator/server.js";
+import { recordAwsCalls, sageMakerActions } from "../../test/support/aws-calls.js";
 import type { HandlerResult } from "../src/handler-result.js";
 import {
   ENDPOINT,
@@ -65,6 +66,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  recordAwsCalls("lambda-handler", "lambda", [
+    ...sageMakerActions(emulator.requests),
+    ...secrets.reads.map(() => "secretsmanager:GetSecretValue"),
+  ]);
   process.env = saved;
   await Promise.all([emulator.close(), github.close(), secrets.close()]);
 });

@@ -3,38 +3,15 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type CollectionTag, parse, type ScalarTag, type Tags } from "yaml";
+import { parse } from "yaml";
 import { FAILED_STATUSES, statusFromEvent } from "../../src/status.js";
+import { cloudFormationTags } from "../../test/support/cloudformation.js";
 import { STATE_CHANGE_EVENT } from "../src/classify-event.js";
 import { ENV } from "../src/config.js";
 import { SCHEDULE_NAME_PREFIX } from "../src/continuation.js";
 
 const LAMBDA = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
-
-// CloudFormation's short forms (!Ref, !Sub, ...) as the long forms they stand for.
-const INTRINSICS =
-  "And Base64 Cidr Equals FindInMap GetAtt GetAZs If ImportValue Join Not Or Select Split Sub";
-
-function scalarTag(tag: string, resolve: (value: string) => unknown): ScalarTag {
-  return { tag, resolve };
-}
-
-function collectionTag(tag: string, kind: "seq" | "map", name: string): CollectionTag {
-  return { tag, collection: kind, resolve: (node) => ({ [name]: node.toJSON() }) };
-}
-
-const cloudFormationTags: Tags = [
-  scalarTag("!Ref", (value) => ({ Ref: value })),
-  scalarTag("!Condition", (value) => ({ Condition: value })),
-  ...INTRINSICS.split(" ").flatMap((name) => [
-    scalarTag(`!${name}`, (value) => ({
-      [`Fn::${name}`]: name === "GetAtt" ? value.split(".") : value,
-    })),
-    collectionTag(`!${name}`, "seq", `Fn::${name}`),
-    collectionTag(`!${name}`, "map", `Fn::${name}`),
-  ]),
-];
 
 type Json = Record<string, unknown>;
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Json };
