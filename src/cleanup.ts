@@ -38,8 +38,10 @@ async function findEndpoint(client: SageMakerClient, name: string): Promise<Endp
 async function deleteFailedEndpoint(options: CleanupOptions): Promise<Endpoint | undefined> {
   const { client, report, clock } = options;
   const name = report.endpointName;
-  await callAws("DeleteEndpoint", name, () =>
-    client.send(new DeleteEndpointCommand({ EndpointName: name })),
+  await deleteIfPresent(() =>
+    callAws("DeleteEndpoint", name, () =>
+      client.send(new DeleteEndpointCommand({ EndpointName: name })),
+    ),
   );
   report.deleted.push(`endpoint ${name}`);
   const until = clock.now() + ENDPOINT_DELETE_WAIT_MS;
@@ -51,6 +53,15 @@ async function deleteFailedEndpoint(options: CleanupOptions): Promise<Endpoint |
   return endpoint;
 }
 
+/** Runs a delete; "could not find" counts as done (a retry after a dropped answer meets it). */
+async function deleteIfPresent(remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
 /** Runs one deletion; a failure is reported and leaves the resource listed as left. */
 async function tryDelete(
   report: RunReport,
@@ -58,7 +69,7 @@ async function tryDelete(
   remove: () => Promise<unknown>,
 ): Promise<boolean> {
   try {
-    await remove();
+    await deleteIfPresent(remove);
     report.deleted.push(label);
     return true;
   } catch (error) {

@@ -414,18 +414,32 @@ async function createEndpoint(ctx: DeployContext, configName: string, tags: Tag[
   core.info(`endpoint ${name}: CreateEndpoint accepted (config ${configName})`);
 }
 
+/** True when the endpoint is already being updated to (or runs) `configName`. */
+async function isUpdatingTo(ctx: DeployContext, configName: string): Promise<boolean> {
+  const endpoint = await describeEndpoint(ctx).catch(() => undefined);
+  return (
+    endpoint?.PendingDeploymentSummary?.EndpointConfigName === configName ||
+    (endpoint?.EndpointConfigName === configName && endpoint.EndpointStatus !== "InService")
+  );
+}
+
 async function updateEndpoint(ctx: DeployContext, configName: string, tags: Tag[]): Promise<void> {
   const name = ctx.config.endpointName;
   const deploymentConfig = ctx.config.deploymentConfig;
-  await callAws("UpdateEndpoint", name, () =>
-    ctx.client.send(
-      new UpdateEndpointCommand({
-        EndpointName: name,
-        EndpointConfigName: configName,
-        ...(deploymentConfig ? { DeploymentConfig: deploymentConfig } : {}),
-      }),
-    ),
-  );
+  try {
+    await callAws("UpdateEndpoint", name, () =>
+      ctx.client.send(
+        new UpdateEndpointCommand({
+          EndpointName: name,
+          EndpointConfigName: configName,
+          ...(deploymentConfig ? { DeploymentConfig: deploymentConfig } : {}),
+        }),
+      ),
+    );
+  } catch (error) {
+    // A retry after a dropped answer finds the update already running: that update is ours.
+    if (!(await isUpdatingTo(ctx, configName))) throw error;
+  }
   ctx.report.operation = "updated";
   core.info(`endpoint ${name}: UpdateEndpoint accepted (config ${configName})`);
   const arn = ctx.report.endpointArn;
