@@ -312,6 +312,27 @@ describe("cleanUp", () => {
     expect(report.left).toEqual([`model ${MODEL} (delete failed: Rate exceeded)`]);
   });
 
+  it("counts a delete answered 'Could not find' as done: a retry after a dropped answer meets it", async () => {
+    // prepare: the first DeleteModel went through but its answer was lost; the retry finds nothing
+    const report = failedRun();
+    sagemaker.on(DescribeEndpointCommand).resolves(endpoint("InService"));
+    sagemaker
+      .on(DeleteModelCommand)
+      .rejects(
+        awsError(
+          "ValidationException",
+          `Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/${MODEL}".`,
+        ),
+      );
+
+    // act
+    await cleanUp({ client, report, clock: fakeClock(), enabled: true });
+
+    // assess
+    expect(report.deleted).toEqual([`endpoint config ${CONFIG}`, `model ${MODEL}`]);
+    expect(report.left).toEqual([]);
+  });
+
   it("keeps everything, without throwing, when a failing endpoint delete stops it", async () => {
     // prepare
     const report = failedRun({ operation: "created" });
