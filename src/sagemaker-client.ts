@@ -4,10 +4,12 @@ import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 export const USER_AGENT = ["sagemaker-deploy", "1.0.0"] as const;
 
 /**
- * Attempts per AWS call. SageMaker's control plane throttles busy accounts hard; the SDK's
- * standard mode backs off exponentially with jitter (base 100 ms, cap 20 s) between them.
+ * Attempts per AWS call. SageMaker's control plane throttles busy accounts hard. The SDK's
+ * adaptive mode backs off exponentially with jitter (base 100 ms, cap 20 s) and also slows the
+ * client's own sending rate after throttling, so many deploys in one account drain the queue
+ * instead of retrying into it (50 concurrent deploys at 10 requests/s: docs/reliability.md).
  */
-export const MAX_ATTEMPTS = 10;
+export const MAX_ATTEMPTS = 12;
 
 /** Socket limits, so a dropped or silent connection is retried instead of hanging the job. */
 export const CONNECTION_TIMEOUT_MS = 5_000;
@@ -31,7 +33,7 @@ export function createSageMakerClient(options: SageMakerClientOptions): SageMake
   return new SageMakerClient({
     region: options.region,
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
-    retryMode: "standard",
+    retryMode: "adaptive",
     customUserAgent: userAgent,
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,

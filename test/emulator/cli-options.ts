@@ -19,6 +19,7 @@ export const USAGE = `Usage: npm run emulator -- [options]
   --throttle-rate R    0..1 of calls answer ThrottlingException
   --error-rate R       0..1 of calls answer 500 InternalFailure
   --drop-rate R        0..1 of calls lose their connection mid-answer
+  --drop-after-rate R  0..1 of calls run, then lose their connection mid-answer
   --delay-ms N         delay every answer by N ms
   --seed N             seed of the fault PRNG
   --rate-limit N       max requests per second; excess answer ThrottlingException
@@ -61,6 +62,7 @@ function faultsFrom(values: Record<string, string | boolean | undefined>): Fault
     throttleRate: numberFlag("throttle-rate", values["throttle-rate"], rate),
     serverErrorRate: numberFlag("error-rate", values["error-rate"], rate),
     dropRate: numberFlag("drop-rate", values["drop-rate"], rate),
+    dropAfterHandlerRate: numberFlag("drop-after-rate", values["drop-after-rate"], rate),
     delayMs: numberFlag("delay-ms", values["delay-ms"], { min: 0 }),
     seed: numberFlag("seed", values.seed, { min: 0, integer: true }),
   };
@@ -86,6 +88,7 @@ export function parseCliOptions(
       "throttle-rate": string,
       "error-rate": string,
       "drop-rate": string,
+      "drop-after-rate": string,
       "delay-ms": string,
       seed: string,
       "rate-limit": string,

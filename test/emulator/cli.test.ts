@@ -49,6 +49,10 @@ describe("emulator CLI options", () => {
       flags: ["--throttle-rate", "0.2", "--error-rate", "0.1", "--delay-ms", "5", "--seed", "7"],
       expected: { faults: { throttleRate: 0.2, serverErrorRate: 0.1, delayMs: 5, seed: 7 } },
     },
+    {
+      flags: ["--drop-rate", "0.1", "--drop-after-rate", "0.05"],
+      expected: { faults: { dropRate: 0.1, dropAfterHandlerRate: 0.05 } },
+    },
     { flags: ["--rate-limit", "10"], expected: { rateLimit: 10 } },
   ])("reads $flags", ({ flags, expected }) => {
     // act
@@ -69,6 +73,10 @@ describe("emulator CLI options", () => {
     {
       flags: ["--throttle-rate", "1.5"],
       message: "--throttle-rate must be a number >= 0 and <= 1, got '1.5'",
+    },
+    {
+      flags: ["--drop-after-rate", "2"],
+      message: "--drop-after-rate must be a number >= 0 and <= 1, got '2'",
     },
     { flags: ["--time-scale", "0"], message: "--time-scale must be a number > 0, got '0'" },
     { flags: ["--create-ms", ""], message: "--create-ms must be a number >= 0, got ''" },

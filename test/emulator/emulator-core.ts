@@ -17,7 +17,7 @@ import type {
   RecordedRequest,
   SeedResources,
 } from "./types.js";
-import type { Answer } from "./wire.js";
+import type { Answer, FullAnswer } from "./wire.js";
 
 /** Region used when a request carries no SigV4 credential scope, and for seeded resources. */
 export const DEFAULT_REGION = "us-east-1";
@@ -30,6 +30,8 @@ export interface ApiCall {
   operation: string;
   input: Record<string, unknown> | undefined;
   region: string;
+  /** The SDK's attempt number (`amz-sdk-request`), when the client sent one. */
+  attempt?: number;
 }
 
 /** The emulator without its HTTP server: what every control acts on. */
@@ -46,7 +48,7 @@ function fail(error: ApiError, fault?: FaultKind): Decision {
   return { answer: { kind: "error", error }, fault };
 }
 
-function randomFaultAnswer(fault: RandomFault): Answer {
+function randomFaultAnswer(fault: Exclude<RandomFault, "drop-after">): Answer {
   if (fault === "throttle") return { kind: "error", error: throttlingError() };
   if (fault === "server-error") return { kind: "error", error: internalError() };
   return { kind: "drop" };
@@ -79,12 +81,18 @@ export class EmulatorCore implements EmulatorControls {
       input: call.input ?? {},
       time: this.now(),
       status: 0,
+      ...(call.attempt === undefined ? {} : { attempt: call.attempt }),
     };
     this.requests.push(record);
     const { answer, fault, handled } = await this.decide(call);
     if (handled) this.handled.add(record);
-    record.status = answer.kind === "error" ? answer.error.status : 200;
-    if (answer.kind === "error") record.errorType = answer.error.type;
+    // A connection cut after the handler records what the handler answered; the client never read it.
+    const written = answer.kind === "drop" ? answer.partOf : answer;
+    record.status = written?.kind === "error" ? written.error.status : 200;
+    if (written?.kind === "error") {
+      record.errorType = written.error.type;
+      record.errorMessage = written.error.message;
+    }
     if (fault !== undefined) record.fault = fault;
     return answer;
   }
@@ -111,12 +119,16 @@ export class EmulatorCore implements EmulatorControls {
       );
     }
     const fault = this.faults.draw(call.operation);
+    if (fault === "drop-after") {
+      const partOf = this.run(handler, call.region, call.input);
+      return { answer: { kind: "drop", partOf }, fault, handled: true };
+    }
     if (fault !== undefined) return { answer: randomFaultAnswer(fault), fault };
     const answer = this.run(handler, call.region, call.input);
     return { answer, fault: delay > 0 ? "delay" : undefined, handled: true };
   }
 
-  private run(handler: Handler, region: string, input: Record<string, unknown>): Answer {
+  private run(handler: Handler, region: string, input: Record<string, unknown>): FullAnswer {
     try {
       return { kind: "ok", body: handler(this.context(region), input) };
     } catch (error) {

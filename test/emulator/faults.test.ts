@@ -6,6 +6,7 @@ import {
   DescribeModelCommand,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseFaults, seedForDraws } from "./faults.js";
 import { configInput, createEndpointStack, modelInput } from "./fixtures.js";
 import { QuickRetries, sageMakerClient } from "./sdk-client.js";
 import type { Emulator } from "./server.js";
@@ -149,6 +150,113 @@ describe("SageMaker emulator faults", () => {
     expect(emulator.state().endpoints).toHaveLength(50);
     expect(emulator.requests.every((r) => r.status === 200)).toBe(true);
     for (const client of clients) client.destroy();
+  });
+});
+
+describe("SageMaker emulator drop-after-handler faults", () => {
+  let emulator: Emulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(() => emulator.close());
+
+  it("runs the handler, then cuts the answer, so the SDK's retry meets 'already existing'", async () => {
+    // prepare: the first CreateModel is cut after the handler ran, its retry goes through
+    const seed = seedForDraws(0.5, [true, false]);
+    emulator.setFaults({ dropAfterHandlerRate: 0.5, operations: ["CreateModel"], seed });
+    const retries = new QuickRetries(3);
+    const client = sageMakerClient(emulator.url, { retryStrategy: retries });
+    // act
+    const error = await client.send(new CreateModelCommand(modelInput("m"))).catch((e) => e);
+    // assess
+    const arn = "arn:aws:sagemaker:us-east-1:123456789012:model/m";
+    expect(error).toMatchObject({
+      name: "ValidationException",
+      message: `Cannot create already existing model "${arn}".`,
+    });
+    expect(retries.retriedOn).toEqual(["TRANSIENT"]);
+    expect(emulator.state().models.map((m) => m.name)).toEqual(["m"]);
+    expect(emulator.requests).toEqual([
+      expect.objectContaining({ operation: "CreateModel", status: 200, fault: "drop-after" }),
+      expect.objectContaining({
+        operation: "CreateModel",
+        status: 400,
+        errorType: "ValidationException",
+        errorMessage: `Cannot create already existing model "${arn}".`,
+      }),
+    ]);
+    expect(emulator.requests[1]?.fault).toBeUndefined();
+    expect(emulator.mutatingRequests()).toHaveLength(2);
+    client.destroy();
+  });
+
+  it("records the SDK's attempt number of each request", async () => {
+    // prepare
+    const seed = seedForDraws(0.5, [true, false]);
+    emulator.setFaults({ dropAfterHandlerRate: 0.5, seed });
+    emulator.seed({ models: [modelInput("m")] });
+    const client = sageMakerClient(emulator.url, { retryStrategy: new QuickRetries(3) });
+    // act
+    await client.send(new DescribeModelCommand({ ModelName: "m" }));
+    // assess
+    expect(emulator.requests.map((r) => [r.fault, r.attempt])).toEqual([
+      ["drop-after", 1],
+      [undefined, 2],
+    ]);
+    client.destroy();
+  });
+
+  it("cuts error answers too, which the SDK retries as transient", async () => {
+    // prepare: every attempt is cut; the second meets the model the first created
+    emulator.setFaults({ dropAfterHandlerRate: 1 });
+    const retries = new QuickRetries(2);
+    const client = sageMakerClient(emulator.url, { retryStrategy: retries });
+    // act
+    const error = await client.send(new CreateModelCommand(modelInput("m"))).catch((e) => e);
+    // assess
+    expect(error.name).not.toBe("ValidationException");
+    expect(retries.retriedOn).toEqual(["TRANSIENT"]);
+    expect(emulator.requests.map((r) => [r.status, r.errorType, r.fault])).toEqual([
+      [200, undefined, "drop-after"],
+      [400, "ValidationException", "drop-after"],
+    ]);
+    expect(emulator.state().models).toHaveLength(1);
+    client.destroy();
+  });
+
+  it("draws drop-after after the other faults, so existing seeds replay unchanged", async () => {
+    // prepare
+    const pattern = async (faults: object) => {
+      emulator.reset();
+      emulator.seed({ models: [modelInput("m")] });
+      emulator.setFaults({ throttleRate: 0.2, serverErrorRate: 0.2, seed: 99, ...faults });
+      const client = sageMakerClient(emulator.url, { maxAttempts: 1 });
+      for (let i = 0; i < 20; i++) {
+        await client.send(new DescribeModelCommand({ ModelName: "m" })).catch(() => undefined);
+      }
+      client.destroy();
+      return emulator.requests.map((r) => r.fault ?? "-");
+    };
+    // act
+    const without = await pattern({});
+    const withDropAfter = await pattern({ dropAfterHandlerRate: 0.3 });
+    // assess
+    expect(withDropAfter.map((f) => (f === "drop-after" ? "-" : f))).toEqual(without);
+    expect(withDropAfter).toContain("drop-after");
+  });
+
+  it.each([
+    { faults: { dropAfterHandlerRate: 0.1 }, valid: true },
+    { faults: { dropAfterHandlerRate: 1.5 }, valid: false },
+    { faults: { dropAfterHandlerRate: "0.1" }, valid: false },
+  ])("parseFaults checks dropAfterHandlerRate: $faults", ({ faults, valid }) => {
+    // act
+    const parse = () => parseFaults(faults);
+    // assess
+    if (valid) expect(parse()).toEqual(faults);
+    else expect(parse).toThrow("faults.dropAfterHandlerRate must be a number from 0 to 1");
   });
 });
 

@@ -16,8 +16,19 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** A random fault to inject instead of running the handler. */
-export type RandomFault = "throttle" | "server-error" | "drop";
+/**
+ * The first seed whose PRNG draws fall below `rate` exactly where `hits` is true, to script which
+ * calls a rate-based fault hits (e.g. rate 0.5, [true, false]: the first call faulted, its retry not).
+ */
+export function seedForDraws(rate: number, hits: readonly boolean[]): number {
+  for (let seed = 0; ; seed++) {
+    const random = mulberry32(seed);
+    if (hits.every((hit) => random() < rate === hit)) return seed;
+  }
+}
+
+/** A random fault: instead of running the handler, or ("drop-after") after running it. */
+export type RandomFault = "throttle" | "server-error" | "drop" | "drop-after";
 
 /** Decides, request by request, which random fault (if any) to inject. */
 export class FaultInjector {
@@ -37,16 +48,21 @@ export class FaultInjector {
     return this.appliesTo(operation) ? (this.faults?.delayMs ?? 0) : 0;
   }
 
-  /** One draw of the PRNG decides among throttle, server error and drop, so a seed replays exactly. */
+  /**
+   * One draw of the PRNG decides among throttle, server error, drop and drop-after, so a seed
+   * replays exactly (and adding a rate that is 0 leaves the others' draws as they were).
+   */
   draw(operation: string): RandomFault | undefined {
     if (!this.appliesTo(operation)) return undefined;
     const r = this.random();
     const throttle = this.faults?.throttleRate ?? 0;
     const serverError = throttle + (this.faults?.serverErrorRate ?? 0);
     const drop = serverError + (this.faults?.dropRate ?? 0);
+    const dropAfter = drop + (this.faults?.dropAfterHandlerRate ?? 0);
     if (r < throttle) return "throttle";
     if (r < serverError) return "server-error";
     if (r < drop) return "drop";
+    if (r < dropAfter) return "drop-after";
     return undefined;
   }
 }
@@ -97,7 +113,7 @@ export class FailNextQueue {
   }
 }
 
-const RATES = ["throttleRate", "serverErrorRate", "dropRate"] as const;
+const RATES = ["throttleRate", "serverErrorRate", "dropRate", "dropAfterHandlerRate"] as const;
 
 /** Check faults that arrived as JSON (control API, CLI); null or absent means none. */
 export function parseFaults(value: unknown): Faults | undefined {

@@ -34,7 +34,7 @@ export interface Lifecycle {
   deleteAfterMs?: number;
 }
 
-/** Randomised wire faults, applied before an operation's handler runs. */
+/** Randomised wire faults; all but dropAfterHandlerRate act before the operation's handler runs. */
 export interface Faults {
   /** 0..1: answer 400 ThrottlingException "Rate exceeded". */
   throttleRate?: number;
@@ -44,6 +44,12 @@ export interface Faults {
   delayMs?: number;
   /** 0..1: write the status line and part of the body, then destroy the socket. */
   dropRate?: number;
+  /**
+   * 0..1: run the handler (its state changes stay), then destroy the socket partway through its
+   * answer, so the client retries a call that in fact went through (a create then meets
+   * "Cannot create already existing …").
+   */
+  dropAfterHandlerRate?: number;
   /** Limit faults to these operations (default: all). */
   operations?: string[];
   /** Seed of the deterministic PRNG, so runs repeat. */
@@ -68,16 +74,30 @@ export interface EmulatorOptions {
 }
 
 /** Why a request did not simply reach its handler (or was slowed on the way). */
-export type FaultKind = "throttle" | "server-error" | "drop" | "delay" | "rate-limit" | "injected";
+export type FaultKind =
+  | "throttle"
+  | "server-error"
+  | "drop"
+  | "drop-after"
+  | "delay"
+  | "rate-limit"
+  | "injected";
 
-/** One API call as the emulator saw it. `status` is 0 until the answer is written. */
+/**
+ * One API call as the emulator saw it. `status` is 0 until the answer is written; for a
+ * "drop-after" fault it is the status of the answer the handler gave (and the client never read).
+ */
 export interface RecordedRequest {
   operation: string;
   input: Record<string, unknown>;
   time: number;
   status: number;
   errorType?: string;
+  /** The error answer's message, e.g. SageMaker's "Cannot create already existing …". */
+  errorMessage?: string;
   fault?: FaultKind;
+  /** The SDK's attempt number for this call (its `amz-sdk-request: attempt=N` header); >1 is a retry. */
+  attempt?: number;
 }
 
 /** A snapshot of every resource the emulator holds. */

@@ -1,0 +1,459 @@
+/**
+ * The fault matrix (issue 5): every fault × every lifecycle, end to end on dist/index.js under
+ * Node 24, each cell against its own emulator (so each cell's seeded faults replay alike, whatever
+ * runs beside it). For every cell: the outcome is right (success only when truly InService on the
+ * new config), nothing is created twice, the emulator ends holding exactly what should exist, and
+ * nothing the run did not create is touched. `WRITE_RELIABILITY_DOC=1` writes the table to
+ * docs/reliability.md.
+ */
+import { afterAll, describe, it, vi } from "vitest";
+import { seedForDraws } from "../emulator/faults.js";
+import { type Emulator, startEmulator } from "../emulator/server.js";
+import type { EmulatorState, Faults, Lifecycle } from "../emulator/types.js";
+import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
+import {
+  auditRequests,
+  formatFaults,
+  resourceLabels,
+  writeReliabilitySection,
+  writingReliabilityDoc,
+} from "./reliability.js";
+import { type ActionRun, demoInputs, nodeRuntimes, runAction } from "./run-action.js";
+
+const runtime = nodeRuntimes().at(-1);
+const node = runtime?.path ?? process.execPath;
+
+const ENDPOINT = "fraud-scorer";
+const ROLE = "arn:aws:iam::111122223333:role/SageMakerExecution";
+
+/** Every call that changes state, for the cell that cuts each of them once. */
+const MUTATING = [
+  "CreateModel",
+  "CreateEndpointConfig",
+  "CreateEndpoint",
+  "UpdateEndpoint",
+  "AddTags",
+  "DeleteEndpoint",
+  "DeleteEndpointConfig",
+  "DeleteModel",
+];
+
+/**
+ * The faults, each with a fixed seed so a cell replays exactly. The 500, drop and drop-after
+ * seeds are chosen to hit a create or update call (a deploy's 4th to 6th call) as well as
+ * others; every cell asserts that it met its fault at least once.
+ */
+const FAULTS: readonly { name: string; faults: Faults }[] = [
+  { name: "30% ThrottlingException", faults: { throttleRate: 0.3, seed: 101 } },
+  { name: "10% HTTP 500", faults: { serverErrorRate: 0.1, seed: 131 } },
+  { name: "every answer 2 s late", faults: { delayMs: 2_000 } },
+  { name: "10% dropped mid-response (before the handler)", faults: { dropRate: 0.1, seed: 121 } },
+  { name: "10% dropped after the handler ran", faults: { dropAfterHandlerRate: 0.1, seed: 104 } },
+  {
+    name: "throttle 30% + HTTP 500 10% + dropped 10%",
+    faults: { throttleRate: 0.3, serverErrorRate: 0.1, dropRate: 0.1, seed: 105 },
+  },
+  {
+    // Deterministic: the draws alternate hit, miss, so each mutating call's first attempt goes
+    // through and its answer is lost, and the SDK's retry gets the real answer to a repeat.
+    name: "every mutating call dropped once after the handler ran",
+    faults: {
+      dropAfterHandlerRate: 0.5,
+      operations: MUTATING,
+      seed: seedForDraws(0.5, [true, false, true, false, true, false, true, false, true, false]),
+    },
+  },
+];
+
+interface Expected {
+  readonly exitCode: number;
+  readonly status: string;
+  readonly operation: "created" | "updated";
+  /** Part of the `failure-reason` output. */
+  readonly failureReason?: string;
+  /** The run's new model, config (and endpoint) remain; else only what was seeded. */
+  readonly deployed: boolean;
+}
+
+const ROLLBACK_REASON = "Alarm fraud-scorer-5xx fired during the canary.";
+const FAILED_REASON = "The primary container did not pass the ping health check.";
+
+/** Short lifecycles (3 s), so the 2 s delay cells dominate the wall time. */
+const LIFECYCLES: readonly {
+  name: string;
+  lifecycle: Lifecycle;
+  seeded: boolean;
+  expected: Expected;
+}[] = [
+  {
+    name: "create → InService",
+    lifecycle: { create: { status: "InService", afterMs: 3_000 } },
+    seeded: false,
+    expected: { exitCode: 0, status: "InService", operation: "created", deployed: true },
+  },
+  {
+    name: "update → InService",
+    lifecycle: { update: { status: "InService", afterMs: 3_000 } },
+    seeded: true,
+    expected: { exitCode: 0, status: "InService", operation: "updated", deployed: true },
+  },
+  {
+    name: "update → RolledBack",
+    lifecycle: { update: { status: "RolledBack", afterMs: 3_000, failureReason: ROLLBACK_REASON } },
+    seeded: true,
+    expected: {
+      exitCode: 1,
+      status: "InService",
+      operation: "updated",
+      failureReason: "rolled back",
+      deployed: false,
+    },
+  },
+  {
+    name: "create → Failed",
+    lifecycle: { create: { status: "Failed", afterMs: 3_000, failureReason: FAILED_REASON } },
+    seeded: false,
+    expected: {
+      exitCode: 1,
+      status: "Failed",
+      operation: "created",
+      failureReason: FAILED_REASON,
+      deployed: false,
+    },
+  },
+];
+
+/** An endpoint another team deployed before the run: model "legacy-model", config "legacy-config". */
+function seedExistingEndpoint(emulator: Emulator): void {
+  emulator.seed({
+    models: [
+      {
+        ModelName: "legacy-model",
+        PrimaryContainer: { Image: "legacy:1" },
+        ExecutionRoleArn: ROLE,
+      },
+    ],
+    endpointConfigs: [
+      {
+        EndpointConfigName: "legacy-config",
+        ProductionVariants: [
+          {
+            VariantName: "AllTraffic",
+            ModelName: "legacy-model",
+            InitialInstanceCount: 1,
+            InstanceType: "ml.m5.large",
+          },
+        ],
+      },
+    ],
+    endpoints: [{ EndpointName: ENDPOINT, EndpointConfigName: "legacy-config" }],
+  });
+}
+
+/** One row of the table in docs/reliability.md. */
+interface Row {
+  readonly fault: string;
+  readonly lifecycle: string;
+  readonly expected: string;
+  readonly observed: string;
+  readonly correct: boolean;
+  readonly falseSuccess: boolean;
+  readonly requests: number;
+  readonly faults: string;
+  readonly faultsInjected: number;
+  readonly retries: number;
+  readonly left: string;
+  readonly orphans: readonly string[];
+  readonly missing: readonly string[];
+  readonly duplicates: readonly string[];
+  readonly collateral: readonly string[];
+  readonly wallMs: number;
+  /** The action's `::error::` line, if it failed. */
+  readonly error?: string;
+}
+
+const rows: Row[] = [];
+/** The AWS operations the cells saw, for the IAM coverage check. */
+const seen = new Set<string>();
+
+const BUSY = ["Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"];
+
+/**
+ * The state once any operation the run left going has finished (at most 10 s), so a cell is
+ * judged by what stays, not by a moment in the middle of an update.
+ */
+async function settledState(emulator: Emulator): Promise<EmulatorState> {
+  const until = performance.now() + 10_000;
+  for (;;) {
+    const state = emulator.state();
+    const busy = state.endpoints.some((e) => BUSY.includes(e.status));
+    if (!busy || performance.now() > until) return state;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const describeOutcome = (exitCode: number | null, status?: string, operation?: string) =>
+  `exit ${exitCode}, ${status ?? "—"}, ${operation ?? "—"}`;
+
+/** What must exist afterwards: the seeded resources, plus the run's own when it succeeded. */
+function expectedLabels(before: EmulatorState, run: ActionRun, expected: Expected): string[] {
+  const labels = new Set(resourceLabels(before));
+  if (expected.deployed) {
+    labels.add(`model ${run.outputs["model-name"]}`);
+    labels.add(`endpoint config ${run.outputs["endpoint-config-name"]}`);
+    labels.add(`endpoint ${ENDPOINT}`);
+  }
+  return [...labels].sort();
+}
+
+/** The endpoint as a user would check it: status and the config it runs. */
+function endpointView(state: EmulatorState): string {
+  const endpoint = state.endpoints.find((e) => e.name === ENDPOINT);
+  return endpoint ? `${endpoint.status} on ${endpoint.configName}` : "none";
+}
+
+/** Exactly what a correct run leaves: the new config live on success, the seeded one otherwise. */
+function expectedEndpointView(expected: Expected, seeded: boolean, newConfig?: string): string {
+  if (expected.deployed) return `InService on ${newConfig}`;
+  return seeded ? "InService on legacy-config" : "none";
+}
+
+/** What stayed, against what should: orphans, missing resources and the endpoint's state. */
+function judgeLeft(wanted: string[], state: EmulatorState, wantedView: string) {
+  const actual = resourceLabels(state);
+  const orphans = actual.filter((label) => !wanted.includes(label));
+  const missing = wanted.filter((label) => !actual.includes(label));
+  const view = endpointView(state);
+  const problems = [
+    ...(view === wantedView ? [] : [`endpoint ${view}`]),
+    ...(orphans.length > 0 ? [`orphans: ${orphans.join(", ")}`] : []),
+    ...(missing.length > 0 ? [`missing: ${missing.join(", ")}`] : []),
+  ];
+  return {
+    orphans,
+    missing,
+    view,
+    left: problems.length === 0 ? "yes" : `no: ${problems.join("; ")}`,
+  };
+}
+
+/** Judges one cell and appends its row to the table. */
+function recordRow(
+  cell: { fault: string; lifecycle: string; expected: Expected; seeded: boolean },
+  run: ActionRun,
+  emulator: Emulator,
+  states: { before: EmulatorState; after: EmulatorState },
+): Row {
+  const { expected } = cell;
+  const audit = auditRequests(emulator.requests, {
+    allowed: cell.seeded
+      ? [`UpdateEndpoint endpoint ${ENDPOINT}`, `AddTags endpoint ${ENDPOINT}`]
+      : [],
+  });
+  const newConfig = run.outputs["endpoint-config-name"];
+  const { orphans, missing, view, left } = judgeLeft(
+    expectedLabels(states.before, run, expected),
+    states.after,
+    expectedEndpointView(expected, cell.seeded, newConfig),
+  );
+  const status = run.outputs["endpoint-status"];
+  const operation = run.outputs.operation;
+  const row: Row = {
+    fault: cell.fault,
+    lifecycle: cell.lifecycle,
+    expected: describeOutcome(expected.exitCode, expected.status, expected.operation),
+    observed: describeOutcome(run.exitCode, status, operation),
+    correct:
+      run.exitCode === expected.exitCode &&
+      status === expected.status &&
+      operation === expected.operation,
+    falseSuccess: run.exitCode === 0 && view !== `InService on ${newConfig}`,
+    requests: audit.requests,
+    faults: formatFaults(audit.faults),
+    faultsInjected: Object.values(audit.faults).reduce((sum, n) => sum + n, 0),
+    retries: audit.retries,
+    left,
+    orphans,
+    missing,
+    duplicates: [...audit.duplicates, ...audit.strayAlreadyExisting],
+    collateral: audit.collateral,
+    wallMs: run.durationMs,
+    ...(run.exitCode === 0 ? {} : { error: errorLine(run) }),
+  };
+  rows.push(row);
+  return row;
+}
+
+/** The action's `::error::` line (or the first line of stderr, if it crashed). */
+function errorLine(run: ActionRun): string {
+  return /^::error::(.*)$/m.exec(run.stdout)?.[1] ?? run.stderr.trim().split("\n")[0] ?? "";
+}
+
+/** The README's quick start, polling every second, as the runner runs it. */
+function deploy(emulator: Emulator): Promise<ActionRun> {
+  return runAction({
+    inputs: demoInputs({ "endpoint-name": ENDPOINT, "poll-interval": "1s", "wait-timeout": "2m" }),
+    sagemakerUrl: emulator.url,
+    node,
+    killAfterMs: 170_000,
+  });
+}
+
+// The cells mostly wait (on the emulator's delays and lifecycles, and the SDK's backoff), so all
+// of them run at once; one process each costs little CPU.
+vi.setConfig({ maxConcurrency: FAULTS.length * LIFECYCLES.length + 3 });
+
+const CELLS = FAULTS.flatMap((fault) =>
+  LIFECYCLES.map((lifecycle) => ({ ...lifecycle, fault: fault.name, faults: fault.faults })),
+);
+
+describe(`fault matrix on dist/index.js (${runtime?.label ?? "this Node"})`, () => {
+  it.concurrent.for(CELLS)(
+    "$fault × $name",
+    { timeout: 200_000 },
+    async ({ fault, faults, name, lifecycle, seeded, expected }, { expect }) => {
+      // prepare
+      const emulator = await startEmulator({ faults });
+      try {
+        emulator.setLifecycle(ENDPOINT, lifecycle);
+        if (seeded) seedExistingEndpoint(emulator);
+        const before = emulator.state();
+        // act
+        const run = await deploy(emulator);
+        // assess
+        for (const action of sageMakerActions(emulator.requests)) seen.add(action);
+        const after = await settledState(emulator);
+        const cell = { fault, lifecycle: name, expected, seeded };
+        const row = recordRow(cell, run, emulator, { before, after });
+        const log = `${run.stdout}\n${run.stderr}`;
+        expect({ exitCode: run.exitCode, ...run.outputs }, log).toMatchObject({
+          exitCode: expected.exitCode,
+          "endpoint-status": expected.status,
+          operation: expected.operation,
+        });
+        if (expected.failureReason)
+          expect(run.outputs["failure-reason"]).toContain(expected.failureReason);
+        expect(row.faultsInjected).toBeGreaterThan(0);
+        expect(row.falseSuccess).toBe(false);
+        expect(row.duplicates).toEqual([]);
+        expect(row.collateral).toEqual([]);
+        expect({ orphans: row.orphans, missing: row.missing, left: row.left }, log).toEqual({
+          orphans: [],
+          missing: [],
+          left: "yes",
+        });
+        expect(emulator.violations).toEqual([]);
+      } finally {
+        await emulator.close();
+      }
+    },
+  );
+});
+
+describe("a cleanup call that went through but whose answer was lost", () => {
+  it.concurrent.for(["DeleteEndpoint", "DeleteEndpointConfig", "DeleteModel"])(
+    "%s: the retry's 'Could not find' means deleted, so nothing is left behind",
+    { timeout: 60_000 },
+    async (operation, { expect }) => {
+      // prepare: a create that ends Failed; the first `operation` runs, its answer is cut
+      const faults = {
+        dropAfterHandlerRate: 0.5,
+        operations: [operation],
+        seed: seedForDraws(0.5, [true, false]),
+      };
+      const emulator = await startEmulator({ faults });
+      try {
+        emulator.setLifecycle(ENDPOINT, {
+          create: { status: "Failed", afterMs: 1_000, failureReason: FAILED_REASON },
+        });
+        // act
+        const run = await deploy(emulator);
+        // assess
+        expect(run.exitCode).toBe(1);
+        expect(emulator.requests.filter((r) => r.fault === "drop-after")).toHaveLength(1);
+        expect(resourceLabels(emulator.state()), run.stdout).toEqual([]);
+        expect(run.stdout).not.toMatch(/Left in place|delete failed|could not check/i);
+      } finally {
+        await emulator.close();
+      }
+    },
+  );
+});
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function matrixMarkdown(): string {
+  const ordered = CELLS.flatMap(
+    (cell) => rows.find((r) => r.fault === cell.fault && r.lifecycle === cell.name) ?? [],
+  );
+  const header =
+    "| fault | lifecycle | expected (exit, endpoint-status, operation) | observed | requests | faults injected | retries | resources left = expected? | created twice | touched, not ours | wall |";
+  const rule = "|---|---|---|---|---:|---|---:|---|---|---|---:|";
+  const lines = ordered.map((r) =>
+    [
+      r.fault,
+      r.lifecycle,
+      r.expected,
+      r.correct ? `${r.observed} ✓` : `**${r.observed} ✗**`,
+      r.requests,
+      r.faults,
+      r.retries,
+      r.left === "yes" ? "yes" : `**${r.left}**`,
+      r.duplicates.length === 0 ? "0" : `**${r.duplicates.join(", ")}**`,
+      r.collateral.length === 0 ? "0" : `**${r.collateral.join(", ")}**`,
+      seconds(r.wallMs),
+    ].join(" | "),
+  );
+  const fault = FAULTS.map((f) => `- **${f.name}**: \`${JSON.stringify(f.faults)}\``).join("\n");
+  const wrong = ordered.filter((r) => !r.correct || r.left !== "yes" || r.falseSuccess);
+  const findings =
+    wrong.length === 0
+      ? ["Every cell ended as expected."]
+      : [
+          `${wrong.length} cell${wrong.length === 1 ? "" : "s"} went wrong (the action's error, then what stayed):`,
+          "",
+          ...wrong.map(
+            (r) =>
+              `- ${r.fault} × ${r.lifecycle}: ${r.observed}; \`${r.error ?? "no error"}\`; left as expected: ${r.left}.`,
+          ),
+        ];
+  return [
+    `${ordered.length} cells: ${FAULTS.length} faults × ${LIFECYCLES.length} lifecycles, each cell one`,
+    `process of \`dist/index.js\` under ${runtime?.label ?? "this Node"} against its own emulator, all`,
+    "cells at once. Inputs: the README's quick start with `poll-interval: 1s`, `wait-timeout: 2m`.",
+    "Lifecycles end 3 s after the create or update; the update cells start from an InService",
+    "endpoint another team deployed (model `legacy-model`, config `legacy-config`). A rollback",
+    "spends 1.5 s RollingBack and ends InService on `legacy-config`. *Retries* are requests the",
+    "SDK sent again (attempt > 1). Faults (emulator `faults` option; seeds fixed):",
+    "",
+    fault,
+    "",
+    "Wall time of the slowest cell, i.e. of the whole matrix: " +
+      seconds(Math.max(0, ...ordered.map((r) => r.wallMs))) +
+      ".",
+    "",
+    header,
+    rule,
+    ...lines.map((line) => `| ${line} |`),
+    "",
+    ...findings,
+  ].join("\n");
+}
+
+afterAll(() => {
+  recordAwsCalls("e2e-fault-matrix", "action", seen);
+  if (!writingReliabilityDoc() || rows.length === 0) return;
+  writeReliabilitySection(
+    "fault-matrix",
+    {
+      runs: rows.length,
+      falseSuccesses: rows.filter((r) => r.falseSuccess).length,
+      wrongOutcomes: rows.filter((r) => !r.correct).length,
+      orphans: rows.reduce((n, r) => n + r.orphans.length, 0),
+      missing: rows.reduce((n, r) => n + r.missing.length, 0),
+      duplicates: rows.reduce((n, r) => n + r.duplicates.length, 0),
+      collateral: rows.reduce((n, r) => n + r.collateral.length, 0),
+    },
+    matrixMarkdown(),
+  );
+});
