@@ -171,10 +171,7 @@ describe("bad inputs (Node 24, the runner's runtime)", () => {
 /** The seed workflow's steps: operation, and the request paths that carry `$inputs.<name>`. */
 function seedSteps(): { operationId: string; mapping: [string, string][] }[] {
   const seed = parse(
-    readFileSync(
-      join(ROOT, "../shared/seed/amazon-sagemaker-deploy-model-to-endpoint-workflow.yml"),
-      "utf8",
-    ),
+    readFileSync(join(ROOT, "test/fixtures/deploy-model-to-endpoint.arazzo.yml"), "utf8"),
   );
   const leaves = (value: unknown, path: string[]): [string, string][] => {
     if (typeof value === "string")
