@@ -17,6 +17,13 @@ import { DISPATCH_MARGIN_MS, reportOutcome } from "./report-outcome.js";
  */
 export const SAFETY_MARGIN_MS = 120_000;
 
+/**
+ * How late past its deadline a continuation may still arrive: Lambda retries a failed async
+ * event for up to an hour (MaximumEventAgeInSeconds in template.yaml), plus the schedule's delay.
+ * A fresh hand-off always carries a future deadline, so one already past is refused outright.
+ */
+export const LATE_CONTINUATION_MS = 3_600_000 + 2 * CONTINUATION_DELAY_MS;
+
 /** Status reported when the endpoint vanished before it was ever described. */
 export const GONE_STATUS = "NotFound";
 
@@ -143,6 +150,14 @@ export async function processHandoff(
     return { result: RESULT.refused };
   }
   const deadline = Date.parse(payload.deadline);
+  const lateBy = clock.now() - deadline;
+  if (lateBy > (hop === 0 ? 0 : LATE_CONTINUATION_MS)) {
+    logger.error("Ignored: the payload's deadline had already passed when it arrived", {
+      ...context,
+      deadline: payload.deadline,
+    });
+    return { result: RESULT.invalid, detail: "deadline already passed" };
+  }
   const lastHop = hop >= MAX_HOPS;
   const invocationEnd = clock.now() + invocation.remainingTimeMs() - SAFETY_MARGIN_MS;
   const waitUntil = lastHop ? clock.now() : Math.min(deadline, invocationEnd);

@@ -141,12 +141,24 @@ describe("hand-off payload", () => {
     expect(harness.continuations).toEqual([]);
   });
 
-  it("reports at once when the deadline passed before the invocation started", async () => {
+  it("refuses a fresh hand-off whose deadline has already passed: the action never sends one", async () => {
     const payload = harness.payload({}, -MINUTE);
     harness.emulator.setLifecycle(ENDPOINT, { create: { status: "stuck" } });
     seedCreating(harness, payload.deadline);
 
-    await handleEvent(payload, harness.invocation(), harness.deps);
+    const result = await handleEvent(payload, harness.invocation(), harness.deps);
+
+    expect(result.result).toBe(RESULT.invalid);
+    expect(harness.github.dispatches()).toEqual([]);
+    expect(describeCalls(harness.emulator)).toBe(0);
+  });
+
+  it("reports at once when a continuation arrives after the deadline passed", async () => {
+    const payload = harness.payload({}, -MINUTE);
+    harness.emulator.setLifecycle(ENDPOINT, { create: { status: "stuck" } });
+    seedCreating(harness, payload.deadline);
+
+    await handleEvent(continuationEvent(payload, 3), harness.invocation(), harness.deps);
 
     expect(onlyDispatch().inputs["failure-reason"]).toBe(TIMED_OUT_REASON);
     expect(describeCalls(harness.emulator)).toBe(1);

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleEvent } from "../src/handle-event.js";
 import { RESULT } from "../src/handler-result.js";
@@ -61,6 +62,7 @@ const hostile: [string, () => unknown][] = [
   ["an ARN of another service", () => ({ ...valid(), endpointArn: "arn:aws:s3:::bucket" })],
   ["a 1 MB endpoint name", () => ({ ...valid(), endpointName: "a".repeat(1_000_000) })],
   ["a deadline that is not a time", () => ({ ...valid(), deadline: "tomorrow" })],
+  ["a deadline in the past", () => ({ ...valid(), deadline: "2020-01-01T00:00:00Z" })],
   [
     "a numeric run id field",
     () => ({ ...valid(), source: { runId: 4242, runAttempt: "1", sha: "abcdef0" } }),
@@ -92,6 +94,66 @@ const hostile: [string, () => unknown][] = [
     () => ({ ...stateChangeEvent("IN_SERVICE"), region: "../../" }),
   ],
 ];
+
+/** Replaces one field of a valid payload (possibly nested) with anything at all. */
+function mutated(path: readonly string[], value: unknown): Record<string, unknown> {
+  const event = valid();
+  let node: Record<string, unknown> = event;
+  for (const key of path.slice(0, -1)) node = (node[key] ?? {}) as Record<string, unknown>;
+  node[path.at(-1) ?? "version"] = value;
+  return event;
+}
+
+const FIELDS = [
+  ["version"],
+  ["endpointName"],
+  ["endpointArn"],
+  ["expectedConfigName"],
+  ["region"],
+  ["deadline"],
+  ["callback"],
+  ["callback", "repository"],
+  ["callback", "workflow"],
+  ["callback", "ref"],
+  ["source"],
+  ["source", "runId"],
+  ["source", "sha"],
+] as const;
+
+describe("generated events (fast-check)", () => {
+  it("never throws and never dispatches for any JSON value", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (event) => {
+        const before = harness.github.requests.length;
+        const result = await handleEvent(event, harness.invocation(), harness.deps);
+        expect(result.result).toBe(RESULT.invalid);
+        expect(harness.github.requests.length).toBe(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never throws and never dispatches when one field of a valid payload is replaced by a wrong-typed or hostile value", async () => {
+    const hostileValue = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string()),
+      fc.dictionary(fc.string(), fc.string()),
+      fc.string({ minLength: 300, maxLength: 5_000 }),
+      fc.string().map((text) => `${text}\n::set-output name=x::y\u0000`),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...FIELDS), hostileValue, async (path, value) => {
+        const before = harness.github.requests.length;
+        const result = await handleEvent(mutated(path, value), harness.invocation(), harness.deps);
+        expect(result.result).toBe(RESULT.invalid);
+        expect(harness.github.requests.length).toBe(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe("invalid and hostile events", () => {
   it.each(hostile)("%s: logged, no throw, no dispatch", async (_name, event) => {
