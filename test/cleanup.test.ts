@@ -11,8 +11,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanUp, ENDPOINT_DELETE_WAIT_MS } from "../src/cleanup.js";
-import type { Clock } from "../src/clock.js";
 import { createReport, type RunReport } from "../src/report.js";
+import { fakeClock } from "./support/fake-clock.js";
 
 // Keep the action's log lines (and ::warning:: commands) out of the test run's output.
 vi.mock("@actions/core", () => ({ info: vi.fn(), warning: vi.fn() }));
@@ -36,17 +36,6 @@ afterAll(() => {
   sagemaker.restore();
   client.destroy();
 });
-
-function fakeClock(): Clock & { elapsed(): number } {
-  let now = 0;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-    elapsed: () => now,
-  };
-}
 
 /** The report of a failed run; by default it created the model and config and updated the endpoint. */
 function failedRun(changes: Partial<RunReport> = {}): RunReport {

@@ -10,6 +10,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Clock } from "../src/clock.js";
 import { judgeSettled } from "../src/status.js";
 import { type Endpoint, waitForEndpoint } from "../src/wait.js";
+import { fakeClock } from "./support/fake-clock.js";
 
 const ENDPOINT = "churn-model";
 const CONFIG = "churn-model-f5e4d3c2b1a0";
@@ -29,16 +30,6 @@ afterAll(() => {
 });
 
 /** A clock whose `sleep` moves time on at once. */
-function fakeClock(start = START): Clock & { elapsed(): number } {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-    elapsed: () => now - start,
-  };
-}
 
 function answer(
   EndpointStatus: string,
@@ -76,7 +67,7 @@ function waitOptions(clock: Clock, timeoutMs = 3_600_000) {
 describe("waitForEndpoint", () => {
   it("succeeds on the poll after the endpoint turns InService (Creating ×3, then InService)", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce(answer("Creating"))
@@ -104,7 +95,7 @@ describe("waitForEndpoint", () => {
     "notices within one poll interval an endpoint that turns InService at %i ms",
     async (turnsAt) => {
       // prepare
-      const clock = fakeClock();
+      const clock = fakeClock(START);
       sagemaker
         .on(DescribeEndpointCommand)
         .callsFake(() => answer(clock.elapsed() >= turnsAt ? "InService" : "Creating"));
@@ -121,7 +112,7 @@ describe("waitForEndpoint", () => {
 
   it("fails with SageMaker's FailureReason when the endpoint ends Failed", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const reason =
       "The primary container for production variant AllTraffic did not pass the ping health check.";
     sagemaker
@@ -142,7 +133,7 @@ describe("waitForEndpoint", () => {
 
   it("fails saying the update rolled back when the endpoint is InService on another config", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce(answer("Updating", { EndpointConfigName: "churn-model-old000000000" }))
@@ -166,7 +157,7 @@ describe("waitForEndpoint", () => {
 
   it("takes any settled status as the end when given judgeSettled", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce(answer("Updating", { EndpointConfigName: "someone-elses-config" }))
@@ -189,7 +180,7 @@ describe("waitForEndpoint", () => {
     "times out at a $timeoutMs ms deadline polling every $intervalMs ms, within the DescribeEndpoint budget",
     async ({ timeoutMs, intervalMs }) => {
       // prepare
-      const clock = fakeClock();
+      const clock = fakeClock(START);
       sagemaker.on(DescribeEndpointCommand).resolves(answer("Creating"));
 
       // act
@@ -209,7 +200,7 @@ describe("waitForEndpoint", () => {
 
   it("retries a throttled poll instead of failing, and reports it", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const throttled = awsError("ThrottlingException", "Rate exceeded");
     sagemaker
       .on(DescribeEndpointCommand)
@@ -230,7 +221,7 @@ describe("waitForEndpoint", () => {
 
   it("retries when the very first poll is throttled", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker
       .on(DescribeEndpointCommand)
       .rejectsOnce(awsError("ThrottlingException", "Rate exceeded"))
@@ -245,7 +236,7 @@ describe("waitForEndpoint", () => {
 
   it("keeps retrying failed polls until the deadline, then times out", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker.on(DescribeEndpointCommand).rejects(awsError("ThrottlingException", "Rate exceeded"));
 
     // act
@@ -260,7 +251,7 @@ describe("waitForEndpoint", () => {
 
   it("fails when SageMaker says it could not find the endpoint", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce(answer("Creating"))
@@ -279,7 +270,7 @@ describe("waitForEndpoint", () => {
 
   it("is cancelled without a call when the signal has already fired", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker.on(DescribeEndpointCommand).resolves(answer("Creating"));
 
     // act
@@ -321,7 +312,7 @@ describe("waitForEndpoint", () => {
 
   it("is cancelled, not failed, when the signal fires during a poll that then errors", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const controller = new AbortController();
     sagemaker.on(DescribeEndpointCommand).callsFake(() => {
       controller.abort();
@@ -343,7 +334,7 @@ describe("waitForEndpoint", () => {
 
   it("reports each status change once, not each poll", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce(answer("Creating"))
@@ -371,7 +362,7 @@ describe("waitForEndpoint", () => {
 
   it("hands the verdict with each status change", async () => {
     // prepare
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce(answer("Creating"))

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { parse } from "yaml";
-import type { Clock } from "../../src/clock.js";
 import type { HandoffPayload } from "../../src/handoff-payload.js";
 import { TAG_KEYS } from "../../src/tags.js";
 import {
@@ -11,6 +10,10 @@ import {
 } from "../../test/doubles/github-api.js";
 import { QuickRetries, sageMakerClient } from "../../test/emulator/sdk-client.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../test/emulator/server.js";
+import { type FakeClock, fakeClock as sharedFakeClock } from "../../test/support/fake-clock.js";
+
+export type { FakeClock };
+
 import { ENV, readConfig } from "../src/config.js";
 import type { ContinuationRequest } from "../src/continuation.js";
 import type { Dependencies, Invocation } from "../src/dependencies.js";
@@ -33,23 +36,9 @@ export const RUN_ID = "4242";
 export const INVOCATION_MS = 900_000;
 export const MINUTE = 60_000;
 
-/** A clock whose sleeps return at once and move time forward. */
-export interface FakeClock extends Clock {
-  advance(ms: number): void;
-}
-
-/** A fake clock starting at `start` (epoch ms). */
+/** A fake clock starting on the test day (epoch ms). */
 export function fakeClock(start = Date.parse("2026-11-24T16:00:00Z")): FakeClock {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: async (ms, signal) => {
-      if (!signal?.aborted) now += ms;
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
+  return sharedFakeClock(start);
 }
 
 /** One recorded log line. */

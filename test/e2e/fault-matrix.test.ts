@@ -11,6 +11,7 @@ import { seedForDraws } from "../emulator/faults.js";
 import { type Emulator, startEmulator } from "../emulator/server.js";
 import type { EmulatorState, Faults, Lifecycle } from "../emulator/types.js";
 import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
+import { seedExistingEndpoint } from "./existing-endpoint.js";
 import {
   auditRequests,
   formatFaults,
@@ -24,7 +25,6 @@ const runtime = nodeRuntimes().at(-1);
 const node = runtime?.path ?? process.execPath;
 
 const ENDPOINT = "fraud-scorer";
-const ROLE = "arn:aws:iam::111122223333:role/SageMakerExecution";
 
 /** Every call that changes state, for the cell that cuts each of them once. */
 const MUTATING = [
@@ -122,33 +122,6 @@ const LIFECYCLES: readonly {
     },
   },
 ];
-
-/** An endpoint another team deployed before the run: model "legacy-model", config "legacy-config". */
-function seedExistingEndpoint(emulator: Emulator): void {
-  emulator.seed({
-    models: [
-      {
-        ModelName: "legacy-model",
-        PrimaryContainer: { Image: "legacy:1" },
-        ExecutionRoleArn: ROLE,
-      },
-    ],
-    endpointConfigs: [
-      {
-        EndpointConfigName: "legacy-config",
-        ProductionVariants: [
-          {
-            VariantName: "AllTraffic",
-            ModelName: "legacy-model",
-            InitialInstanceCount: 1,
-            InstanceType: "ml.m5.large",
-          },
-        ],
-      },
-    ],
-    endpoints: [{ EndpointName: ENDPOINT, EndpointConfigName: "legacy-config" }],
-  });
-}
 
 /** One row of the table in docs/reliability.md. */
 interface Row {
@@ -316,7 +289,7 @@ describe(`fault matrix on dist/index.js (${runtime?.label ?? "this Node"})`, () 
       const emulator = await startEmulator({ faults });
       try {
         emulator.setLifecycle(ENDPOINT, lifecycle);
-        if (seeded) seedExistingEndpoint(emulator);
+        if (seeded) seedExistingEndpoint(emulator, { endpointName: ENDPOINT });
         const before = emulator.state();
         // act
         const run = await deploy(emulator);

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../emulator/server.js";
 import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
+import { ROLE, seedExistingEndpoint } from "./existing-endpoint.js";
 import { demoInputs, nodeRuntimes, runAction } from "./run-action.js";
 
 const node = nodeRuntimes().at(-1)?.path ?? process.execPath;
-const ROLE = "arn:aws:iam::111122223333:role/SageMakerExecution";
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -28,40 +28,6 @@ beforeEach(() => {
 
 function deploy(overrides: Record<string, string> = {}, extra: { interruptAfterMs?: number } = {}) {
   return runAction({ inputs: demoInputs(overrides), sagemakerUrl: emulator.url, node, ...extra });
-}
-
-/** An endpoint another team deployed before this run: model "legacy-model", config "legacy-config". */
-function seedExistingEndpoint(status = "InService", failureReason?: string): void {
-  emulator.seed({
-    models: [
-      {
-        ModelName: "legacy-model",
-        PrimaryContainer: { Image: "legacy:1" },
-        ExecutionRoleArn: ROLE,
-      },
-    ],
-    endpointConfigs: [
-      {
-        EndpointConfigName: "legacy-config",
-        ProductionVariants: [
-          {
-            VariantName: "AllTraffic",
-            ModelName: "legacy-model",
-            InitialInstanceCount: 1,
-            InstanceType: "ml.m5.large",
-          },
-        ],
-      },
-    ],
-    endpoints: [
-      {
-        EndpointName: "fraud-scorer",
-        EndpointConfigName: "legacy-config",
-        status,
-        ...(failureReason ? { failureReason } : {}),
-      },
-    ],
-  });
 }
 
 const names = (items: { name: string }[]) => items.map((item) => item.name).sort();
@@ -90,7 +56,7 @@ describe("second deploys", () => {
   });
 
   it("passes deployment-config to UpdateEndpoint", async () => {
-    seedExistingEndpoint();
+    seedExistingEndpoint(emulator);
     const deploymentConfig = {
       BlueGreenUpdatePolicy: {
         TrafficRoutingConfiguration: {
@@ -111,7 +77,7 @@ describe("second deploys", () => {
   });
 
   it("fails when SageMaker rolls the update back, and removes only this run's config and model", async () => {
-    seedExistingEndpoint();
+    seedExistingEndpoint(emulator);
     emulator.setLifecycle("fraud-scorer", {
       update: {
         status: "RolledBack",
@@ -133,7 +99,7 @@ describe("second deploys", () => {
   });
 
   it("deletes its model when CreateEndpointConfig fails, quotes AWS's reason, and leaves older resources", async () => {
-    seedExistingEndpoint();
+    seedExistingEndpoint(emulator);
     emulator.failNext("CreateEndpointConfig", {
       type: "ResourceLimitExceeded",
       message: "The account-level service limit 'ml.m5.large for endpoint usage' is 2 Instances.",
@@ -189,7 +155,7 @@ describe("second deploys", () => {
 
 describe("starting states", () => {
   it("refuses a Failed endpoint with what to do, and changes nothing", async () => {
-    seedExistingEndpoint("Failed", "Out of capacity.");
+    seedExistingEndpoint(emulator, { status: "Failed", failureReason: "Out of capacity." });
 
     const run = await deploy();
 
@@ -202,7 +168,7 @@ describe("starting states", () => {
 
   it("waits for an endpoint someone else is updating, then updates it", async () => {
     emulator.setLifecycle("fraud-scorer", { update: { status: "InService", afterMs: 1_500 } });
-    seedExistingEndpoint("Updating");
+    seedExistingEndpoint(emulator, { status: "Updating" });
 
     const run = await deploy();
 
