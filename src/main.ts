@@ -120,6 +120,7 @@ export async function run(deps: RunDependencies = {}): Promise<void> {
     ctx = createContext(config, deps, cancellation(deps).signal);
     await conclude(ctx, await deploy(ctx));
   } catch (error) {
+    if (ctx) ctx.report.failureReason ??= errorMessage(error);
     // Any failure but "still provisioning" removes what this run created (and only that).
     if (ctx && !(error instanceof StillProvisioning)) {
       ctx.report.result = "failure";

@@ -112,6 +112,9 @@ describe("second deploys", () => {
       /^::error::CreateEndpointConfig 'fraud-scorer-[0-9a-f]{12}' failed: .*service limit/m,
     );
     expect(run.stdout).toMatch(/Cleanup deleted what this run created: model fraud-scorer-/);
+    expect(run.outputs["failure-reason"]).toMatch(
+      /^CreateEndpointConfig .* failed: .*service limit/,
+    );
     const state = emulator.state();
     expect(names(state.models)).toEqual(["legacy-model"]);
     expect(names(state.endpointConfigs)).toEqual(["legacy-config"]);
