@@ -12,6 +12,7 @@ import "aws-sdk-client-mock-vitest/extend";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanUp, ENDPOINT_DELETE_WAIT_MS } from "../src/cleanup.js";
 import { createReport, type RunReport } from "../src/report.js";
+import { endpointAnswer } from "./support/endpoint-answer.js";
 import { fakeClock } from "./support/fake-clock.js";
 
 // Keep the action's log lines (and ::warning:: commands) out of the test run's output.
@@ -56,13 +57,7 @@ function endpoint(
   EndpointStatus: string,
   extra: Partial<DescribeEndpointCommandOutput> = {},
 ): Partial<DescribeEndpointCommandOutput> {
-  return {
-    EndpointName: ENDPOINT,
-    EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`,
-    EndpointConfigName: OLD_CONFIG,
-    EndpointStatus,
-    ...extra,
-  } as Partial<DescribeEndpointCommandOutput>;
+  return endpointAnswer(ENDPOINT, OLD_CONFIG, EndpointStatus, extra);
 }
 
 function awsError(name: string, message: string): SageMakerServiceException {

@@ -10,6 +10,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Clock } from "../src/clock.js";
 import { judgeSettled } from "../src/status.js";
 import { type Endpoint, waitForEndpoint } from "../src/wait.js";
+import { endpointAnswer } from "./support/endpoint-answer.js";
 import { fakeClock } from "./support/fake-clock.js";
 
 const ENDPOINT = "churn-model";
@@ -29,19 +30,11 @@ afterAll(() => {
   client.destroy();
 });
 
-/** A clock whose `sleep` moves time on at once. */
-
 function answer(
   EndpointStatus: string,
   extra: Partial<DescribeEndpointCommandOutput> = {},
 ): Partial<DescribeEndpointCommandOutput> {
-  return {
-    EndpointName: ENDPOINT,
-    EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`,
-    EndpointConfigName: CONFIG,
-    EndpointStatus,
-    ...extra,
-  } as Partial<DescribeEndpointCommandOutput>;
+  return endpointAnswer(ENDPOINT, CONFIG, EndpointStatus, extra);
 }
 
 function awsError(name: string, message: string, httpStatusCode = 400): SageMakerServiceException {
