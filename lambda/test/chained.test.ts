@@ -10,7 +10,7 @@ import { recordAwsCalls, sageMakerActions } from "../../test/support/aws-calls.j
 import type { HandlerResult } from "../src/handler-result.js";
 import {
   exampleWorkflowInputs,
-  FUNCTION_ARN,
+  lambdaContext,
   lambdaEnv,
   MINUTE,
   SECRET_ARN,
@@ -40,23 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([emulator.close(), lambda.close(), github.close(), secrets.close()]);
 });
-
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: "sagemaker-deploy-companion",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: FUNCTION_ARN,
-    memoryLimitInMB: "256",
-    awsRequestId: "0f4f2c55-2b1d-4d4c-9a57-6d1f2a3b4c5d",
-    logGroupName: "/aws/lambda/sagemaker-deploy-companion",
-    logStreamName: "2026/11/24/[$LATEST]0123",
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 describe("the action hands off, the Lambda reports (dist/index.js → lambda/dist/index.mjs)", () => {
   it("dispatches exactly once with InService, from the exact payload the action sent", async () => {

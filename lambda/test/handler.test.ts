@@ -8,10 +8,9 @@ import type { HandlerResult } from "../src/handler-result.js";
 import {
   ENDPOINT,
   exampleWorkflowInputs,
-  FUNCTION_ARN,
   handoffPayload,
   handoffTags,
-  INVOCATION_MS,
+  lambdaContext,
   lambdaEnv,
   NEW_CONFIG,
   SECRET_ARN,
@@ -30,24 +29,6 @@ const MODULES: [string, () => Promise<{ handler: Handler }>][] = [
     () => import("../dist/index.mjs" as string) as Promise<{ handler: Handler }>,
   ],
 ];
-
-function lambdaContext(): Context {
-  const end = Date.now() + INVOCATION_MS;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: "sagemaker-deploy-companion",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: FUNCTION_ARN,
-    memoryLimitInMB: "256",
-    awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
-    logGroupName: "/aws/lambda/sagemaker-deploy-companion",
-    logStreamName: "2026/11/24/[$LATEST]abcdef",
-    getRemainingTimeInMillis: () => end - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 let emulator: Emulator;
 let github: GithubApiDouble;

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { Context } from "aws-lambda";
 import { parse } from "yaml";
 import type { HandoffPayload } from "../../src/handoff-payload.js";
 import { TAG_KEYS } from "../../src/tags.js";
@@ -235,4 +236,23 @@ export function stateChangeEvent(status: string, endpointName = ENDPOINT): Recor
 /** DescribeEndpoint calls the emulator answered. */
 export function describeCalls(emulator: Emulator): number {
   return emulator.requests.filter((request) => request.operation === "DescribeEndpoint").length;
+}
+
+/** A Lambda context as the runtime passes it, with Lambda's full 15 minutes remaining. */
+export function lambdaContext(): Context {
+  const end = Date.now() + INVOCATION_MS;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: "sagemaker-deploy-companion",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: FUNCTION_ARN,
+    memoryLimitInMB: "256",
+    awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
+    logGroupName: "/aws/lambda/sagemaker-deploy-companion",
+    logStreamName: "2026/11/24/[$LATEST]abcdef",
+    getRemainingTimeInMillis: () => end - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
 }
