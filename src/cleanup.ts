@@ -3,14 +3,13 @@ import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
-  DescribeEndpointCommand,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import type { Clock } from "./clock.js";
-import { callAws, errorMessage, isNotFound } from "./errors.js";
+import { callAws, errorMessage, unlessNotFound } from "./errors.js";
 import type { RunReport } from "./report.js";
 import { printable } from "./validators.js";
-import type { Endpoint } from "./wait.js";
+import { describeEndpointIfExists, type Endpoint } from "./wait.js";
 
 /** How long cleanup waits for a failed endpoint it deleted to disappear before freeing its config. */
 export const ENDPOINT_DELETE_WAIT_MS = 120_000;
@@ -25,41 +24,23 @@ export interface CleanupOptions {
   readonly enabled: boolean;
 }
 
-async function findEndpoint(client: SageMakerClient, name: string): Promise<Endpoint | undefined> {
-  try {
-    return await client.send(new DescribeEndpointCommand({ EndpointName: name }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 /** Deletes the Failed endpoint this run created and waits (bounded) until it is gone. */
 async function deleteFailedEndpoint(options: CleanupOptions): Promise<Endpoint | undefined> {
   const { client, report, clock } = options;
   const name = report.endpointName;
-  await deleteIfPresent(() =>
+  await unlessNotFound(() =>
     callAws("DeleteEndpoint", name, () =>
       client.send(new DeleteEndpointCommand({ EndpointName: name })),
     ),
   );
   report.deleted.push(`endpoint ${name}`);
   const until = clock.now() + ENDPOINT_DELETE_WAIT_MS;
-  let endpoint = await findEndpoint(client, name);
+  let endpoint = await describeEndpointIfExists(client, name);
   while (endpoint && clock.now() < until) {
     await clock.sleep(ENDPOINT_DELETE_POLL_MS);
-    endpoint = await findEndpoint(client, name);
+    endpoint = await describeEndpointIfExists(client, name);
   }
   return endpoint;
-}
-
-/** Runs a delete; "could not find" counts as done (a retry after a dropped answer meets it). */
-async function deleteIfPresent(remove: () => Promise<unknown>): Promise<void> {
-  try {
-    await remove();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
 }
 
 /** Runs one deletion; a failure is reported and leaves the resource listed as left. */
@@ -69,7 +50,7 @@ async function tryDelete(
   remove: () => Promise<unknown>,
 ): Promise<boolean> {
   try {
-    await deleteIfPresent(remove);
+    await unlessNotFound(remove);
     report.deleted.push(label);
     return true;
   } catch (error) {
@@ -113,7 +94,7 @@ async function removeCreated(options: CleanupOptions): Promise<void> {
   }
   let endpoint: Endpoint | undefined;
   try {
-    endpoint = await findEndpoint(client, report.endpointName);
+    endpoint = await describeEndpointIfExists(client, report.endpointName);
     if (report.operation === "created" && endpoint?.EndpointStatus === "Failed") {
       endpoint = await deleteFailedEndpoint(options);
     } else if (report.operation === "created" && endpoint) {

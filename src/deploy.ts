@@ -6,7 +6,6 @@ import {
   type CreateEndpointConfigInput,
   CreateModelCommand,
   type CreateModelInput,
-  DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   type DescribeEndpointConfigCommandOutput,
   DescribeModelCommand,
@@ -17,7 +16,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import type { Clock } from "./clock.js";
 import { formatDuration } from "./durations.js";
-import { callAws, DeployError, errorMessage, isAlreadyExisting, isNotFound } from "./errors.js";
+import { callAws, DeployError, errorMessage, isAlreadyExisting, unlessNotFound } from "./errors.js";
 import type { Config, HandoffSpec } from "./inputs.js";
 import { configNameFor, modelNameFor } from "./names.js";
 import { type Provenance, provenanceTags } from "./provenance.js";
@@ -31,7 +30,12 @@ import {
 import { isTransitional, judgeSettled, type Verdict } from "./status.js";
 import { sanitizeTagValue, TAG_KEYS, type Tag, tagsToRecord } from "./tags.js";
 import { printable } from "./validators.js";
-import { type Endpoint, type WaitOutcome, waitForEndpoint } from "./wait.js";
+import {
+  describeEndpointIfExists,
+  type Endpoint,
+  type WaitOutcome,
+  waitForEndpoint,
+} from "./wait.js";
 
 /** Everything a deploy needs, handed in so tests control AWS, time and cancellation. */
 export interface DeployContext {
@@ -54,24 +58,16 @@ export type DeployOutcome =
 type Described<T> = Omit<T, "$metadata">;
 
 /** Runs a Describe call; `undefined` when SageMaker says the resource does not exist. */
-async function describeOptional<T>(
+function describeOptional<T>(
   operation: string,
   resource: string,
   call: () => Promise<T>,
 ): Promise<T | undefined> {
-  try {
-    return await callAws(operation, resource, call);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return unlessNotFound(() => callAws(operation, resource, call));
 }
 
 function describeEndpoint(ctx: DeployContext): Promise<Endpoint | undefined> {
-  const name = ctx.config.endpointName;
-  return describeOptional("DescribeEndpoint", name, () =>
-    ctx.client.send(new DescribeEndpointCommand({ EndpointName: name })),
-  );
+  return describeEndpointIfExists(ctx.client, ctx.config.endpointName);
 }
 
 /** Logs a status change with the time since the run started. */

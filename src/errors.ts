@@ -70,6 +70,16 @@ export function isNotFound(error: unknown): boolean {
   return /could not find|does not exist|not found/i.test(errorMessage(cause));
 }
 
+/** Runs a call; `undefined` when SageMaker answers that the resource does not exist. */
+export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 /** True for SageMaker's "Cannot create already existing …" answers. */
 export function isAlreadyExisting(error: unknown): boolean {
   const cause = error instanceof AwsCallError ? error.cause : error;

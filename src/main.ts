@@ -10,7 +10,7 @@ import { type Config, readConfig } from "./inputs.js";
 import { writeOutputs } from "./outputs.js";
 import { readProvenance } from "./provenance.js";
 import { consoleLinks, createReport } from "./report.js";
-import { createSageMakerClient, MAX_ATTEMPTS, USER_AGENT } from "./sagemaker-client.js";
+import { awsClientConfig, createSageMakerClient } from "./sagemaker-client.js";
 import { writeSummary } from "./summary.js";
 
 /** The endpoint is still provisioning (deadline, cancellation, hand-off trouble): nothing is cleaned up. */
@@ -61,11 +61,7 @@ async function handOffOrFail(ctx: DeployContext, why: string): Promise<void> {
       `${why}: endpoint '${config.endpointName}' is still ${report.status ?? "provisioning"}. Watch it at ${consoleLinks.endpoint(config.region, config.endpointName)}, raise wait-timeout, or set handoff-function to let the companion Lambda report the result.`,
     );
   }
-  const lambda = new LambdaClient({
-    region: config.region,
-    maxAttempts: MAX_ATTEMPTS,
-    customUserAgent: [[...USER_AGENT]],
-  });
+  const lambda = new LambdaClient(awsClientConfig({ region: config.region }));
   try {
     await handOff({
       lambda,

@@ -15,7 +15,7 @@ export const MAX_ATTEMPTS = 12;
 export const CONNECTION_TIMEOUT_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Options for {@link createSageMakerClient}. */
+/** Options for {@link awsClientConfig} and {@link createSageMakerClient}. */
 export interface SageMakerClientOptions {
   readonly region: string;
   /** Extra user-agent pair, e.g. `["lambda", "1"]`. */
@@ -23,21 +23,29 @@ export interface SageMakerClientOptions {
   readonly maxAttempts?: number;
 }
 
+/** The user agent of every AWS call: this product, then an optional suffix. */
+export function userAgent(suffix?: readonly [string, string]): [string, string][] {
+  return suffix ? [[...USER_AGENT], [...suffix]] : [[...USER_AGENT]];
+}
+
+/** Region, retries, user agent and socket limits shared by every AWS client of the project. */
+export function awsClientConfig(options: SageMakerClientOptions) {
+  return {
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
+    retryMode: "adaptive",
+    customUserAgent: userAgent(options.userAgentSuffix),
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+    },
+  };
+}
+
 /**
  * Builds the SageMaker client shared by the action and the Lambda. Credentials come from the
  * default chain; `AWS_ENDPOINT_URL_SAGEMAKER` / `AWS_ENDPOINT_URL` are honoured by the SDK itself.
  */
 export function createSageMakerClient(options: SageMakerClientOptions): SageMakerClient {
-  const userAgent: [string, string][] = [[USER_AGENT[0], USER_AGENT[1]]];
-  if (options.userAgentSuffix) userAgent.push([...options.userAgentSuffix]);
-  return new SageMakerClient({
-    region: options.region,
-    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
-    retryMode: "adaptive",
-    customUserAgent: userAgent,
-    requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-    },
-  });
+  return new SageMakerClient(awsClientConfig(options));
 }

@@ -4,11 +4,26 @@ import {
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { type Clock, systemClock } from "./clock.js";
-import { isNotFound } from "./errors.js";
+import { callAws, isNotFound, unlessNotFound } from "./errors.js";
 import { judgeEndpoint, type Verdict } from "./status.js";
 
 /** A DescribeEndpoint answer. */
 export type Endpoint = Omit<DescribeEndpointCommandOutput, "$metadata">;
+
+/** DescribeEndpoint, or `undefined` when the endpoint does not exist; other failures are wrapped. */
+export async function describeEndpointIfExists(
+  client: SageMakerClient,
+  endpointName: string,
+): Promise<Endpoint | undefined> {
+  const answer = await unlessNotFound(() =>
+    callAws("DescribeEndpoint", endpointName, () =>
+      client.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
+    ),
+  );
+  if (!answer) return undefined;
+  const { $metadata: _, ...endpoint } = answer;
+  return endpoint;
+}
 
 /** Options for {@link waitForEndpoint}. */
 export interface WaitOptions {

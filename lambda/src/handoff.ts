@@ -1,5 +1,5 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { errorMessage, isNotFound } from "../../src/errors.js";
+import { errorMessage, unlessNotFound } from "../../src/errors.js";
 import type { HandoffPayload } from "../../src/handoff-payload.js";
 import { type Endpoint, type WaitOutcome, waitForEndpoint } from "../../src/wait.js";
 import { isRepositoryAllowed } from "./allowlist.js";
@@ -101,19 +101,6 @@ function finalOutcome(
   return outcomeOf(payload, endpoint, endpoint?.EndpointStatus ?? "Unknown", TIMED_OUT_REASON);
 }
 
-/** The endpoint's tags, or undefined when it no longer exists (deleted while we waited). */
-async function readTagsIfAny(
-  client: SageMakerClient,
-  endpointArn: string,
-): Promise<Record<string, string> | undefined> {
-  try {
-    return await readEndpointTags(client, endpointArn);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 async function report(
   payload: HandoffPayload,
   outcome: Outcome,
@@ -121,7 +108,7 @@ async function report(
   invocation: Invocation,
   deps: Dependencies,
 ): Promise<HandlerResult> {
-  const tags = await readTagsIfAny(client, outcome.endpointArn);
+  const tags = await unlessNotFound(() => readEndpointTags(client, outcome.endpointArn));
   return reportOutcome({
     outcome,
     callback: payload.callback,

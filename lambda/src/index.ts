@@ -2,7 +2,7 @@ import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { Context } from "aws-lambda";
 import { systemClock } from "../../src/clock.js";
 import { errorMessage } from "../../src/errors.js";
-import { createSageMakerClient, USER_AGENT } from "../../src/sagemaker-client.js";
+import { createSageMakerClient, userAgent } from "../../src/sagemaker-client.js";
 import { readConfig } from "./config.js";
 import { createSchedulerContinuation } from "./continuation.js";
 import type { Dependencies } from "./dependencies.js";
@@ -15,20 +15,19 @@ import { createSecretReader } from "./secrets.js";
 /** DescribeEndpoint interval inside one invocation: ~28 calls in a 14-minute wait. */
 export const POLL_INTERVAL_MS = 30_000;
 
+/** Marks the companion's AWS calls apart from the action's. */
+const LAMBDA_USER_AGENT = ["lambda", "1"] as const;
 const logger = createLogger();
 let dependencies: Dependencies | undefined;
 
 function buildDependencies(): Dependencies {
   const config = readConfig(process.env);
-  const userAgent: [string, string][] = [
-    [USER_AGENT[0], USER_AGENT[1]],
-    ["lambda", "1"],
-  ];
+  const customUserAgent = userAgent(LAMBDA_USER_AGENT);
   const sagemakerClients = new Map<string, SageMakerClient>();
   const sagemaker = (region: string): SageMakerClient => {
     const client =
       sagemakerClients.get(region) ??
-      createSageMakerClient({ region, userAgentSuffix: ["lambda", "1"] });
+      createSageMakerClient({ region, userAgentSuffix: LAMBDA_USER_AGENT });
     sagemakerClients.set(region, client);
     return client;
   };
@@ -39,7 +38,7 @@ function buildDependencies(): Dependencies {
     getToken: createTokenProvider({
       readSecret: createSecretReader({
         secretArn: config.tokenSecretArn,
-        customUserAgent: userAgent,
+        customUserAgent,
       }),
       apiUrl: config.githubApiUrl,
       fetch: fetcher,
@@ -50,7 +49,7 @@ function buildDependencies(): Dependencies {
     logger: asLog(logger),
     scheduleContinuation: createSchedulerContinuation({
       roleArn: config.schedulerRoleArn,
-      customUserAgent: userAgent,
+      customUserAgent,
     }),
     pollIntervalMs: POLL_INTERVAL_MS,
   };

@@ -1,7 +1,5 @@
-import { DescribeEndpointCommand, type SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { callAws, isNotFound } from "../../src/errors.js";
 import { judgeEndpoint } from "../../src/status.js";
-import type { Endpoint } from "../../src/wait.js";
+import { describeEndpointIfExists } from "../../src/wait.js";
 import { isRepositoryAllowed } from "./allowlist.js";
 import type { Dependencies, Invocation } from "./dependencies.js";
 import { readEndpointTags, readTaggedDeployment } from "./endpoint-tags.js";
@@ -13,21 +11,6 @@ export interface StateChange {
   readonly endpointName: string;
   readonly region: string;
   readonly eventStatus: string;
-}
-
-async function describeEndpoint(
-  client: SageMakerClient,
-  endpointName: string,
-): Promise<Endpoint | undefined> {
-  try {
-    const { $metadata: _, ...endpoint } = await callAws("DescribeEndpoint", endpointName, () =>
-      client.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
-    );
-    return endpoint;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }
 
 /**
@@ -43,7 +26,7 @@ export async function processStateChange(
   const { logger } = deps;
   const context = { endpoint: event.endpointName, eventStatus: event.eventStatus };
   const client = deps.sagemaker(event.region);
-  const endpoint = await describeEndpoint(client, event.endpointName);
+  const endpoint = await describeEndpointIfExists(client, event.endpointName);
   if (!endpoint?.EndpointArn) {
     logger.info("Ignored: the endpoint no longer exists", context);
     return { result: RESULT.ignored, detail: "endpoint not found" };
