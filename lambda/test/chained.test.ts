@@ -10,8 +10,8 @@ import { recordAwsCalls, sageMakerActions } from "../../test/support/aws-calls.j
 import type { HandlerResult } from "../src/handler-result.js";
 import {
   exampleWorkflowInputs,
+  handlerEnv,
   lambdaContext,
-  lambdaEnv,
   MINUTE,
   SECRET_ARN,
   TEST_TOKEN,
@@ -69,12 +69,7 @@ describe("the action hands off, the Lambda reports (dist/index.js → lambda/dis
     // Half an hour later the endpoint is InService; the Lambda gets the payload as sent.
     clock.advance(30 * MINUTE);
     Object.assign(process.env, {
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-      ...lambdaEnv(github.url, "octo-org/*"),
+      ...handlerEnv({ sagemaker: emulator.url, secrets: secrets.url, github: github.url }),
       POWERTOOLS_LOG_LEVEL: "WARN",
     });
     const actionCalls = emulator.requests.length;

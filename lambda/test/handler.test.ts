@@ -8,10 +8,10 @@ import type { HandlerResult } from "../src/handler-result.js";
 import {
   ENDPOINT,
   exampleWorkflowInputs,
+  handlerEnv,
   handoffPayload,
   handoffTags,
   lambdaContext,
-  lambdaEnv,
   NEW_CONFIG,
   SECRET_ARN,
   stateChangeEvent,
@@ -59,15 +59,23 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** A fresh environment and an InService endpoint tagged for hand-off; returns its deadline. */
+function seedHandedOffEndpoint(): string {
+  useEnvironment();
+  emulator.reset();
+  const deadline = new Date(Date.now() + 3_600_000).toISOString();
+  emulator.seed({
+    endpoints: [
+      { EndpointName: ENDPOINT, EndpointConfigName: NEW_CONFIG, Tags: handoffTags(deadline) },
+    ],
+  });
+  return deadline;
+}
+
 function useEnvironment(overrides: Record<string, string | undefined> = {}): void {
   process.env = {
     ...saved,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_ENDPOINT_URL_SAGEMAKER: emulator.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    ...lambdaEnv(github.url, "octo-org/*"),
+    ...handlerEnv({ sagemaker: emulator.url, secrets: secrets.url, github: github.url }),
     ...overrides,
   };
 }
@@ -106,14 +114,7 @@ describe.each(MODULES)("%s", (_name, load) => {
   });
 
   it("dispatches for an InService endpoint, logging JSON lines that never hold the token", async () => {
-    useEnvironment();
-    emulator.reset();
-    const deadline = new Date(Date.now() + 3_600_000).toISOString();
-    emulator.seed({
-      endpoints: [
-        { EndpointName: ENDPOINT, EndpointConfigName: NEW_CONFIG, Tags: handoffTags(deadline) },
-      ],
-    });
+    const deadline = seedHandedOffEndpoint();
     const before = github.acceptedDispatches().length;
     const logs = captureLogs();
     const { handler } = await load();
@@ -146,14 +147,7 @@ describe.each(MODULES)("%s", (_name, load) => {
   });
 
   it("logs a refused dispatch with its reason, still without the token", async () => {
-    useEnvironment();
-    emulator.reset();
-    const deadline = new Date(Date.now() + 3_600_000).toISOString();
-    emulator.seed({
-      endpoints: [
-        { EndpointName: ENDPOINT, EndpointConfigName: NEW_CONFIG, Tags: handoffTags(deadline) },
-      ],
-    });
+    const deadline = seedHandedOffEndpoint();
     github.script("dispatch", {
       status: 403,
       body: { message: "Resource not accessible by personal access token" },

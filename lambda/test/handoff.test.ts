@@ -1,5 +1,5 @@
 import { UpdateEndpointCommand } from "@aws-sdk/client-sagemaker";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { TAG_KEYS } from "../../src/tags.js";
 import { configInput, modelInput } from "../../test/emulator/fixtures.js";
 import { continuationEvent, MAX_HOPS } from "../src/continuation.js";
@@ -18,19 +18,13 @@ import {
   RUN_ID,
   seedCreating,
   startHarness,
-  TEST_TOKEN,
+  useHarness,
 } from "./harness.js";
 
+const current = useHarness();
 let harness: Harness;
-
-beforeEach(async () => {
-  harness = await startHarness();
-});
-
-afterEach(async () => {
-  // Whatever happened, the token never reached a log line.
-  expect(harness.log.text()).not.toContain(TEST_TOKEN);
-  await harness.close();
+beforeEach(() => {
+  harness = current();
 });
 
 function onlyDispatch() {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { Context } from "aws-lambda";
+import { afterEach, beforeEach, expect } from "vitest";
 import { parse } from "yaml";
 import type { HandoffPayload } from "../../src/handoff-payload.js";
 import { TAG_KEYS } from "../../src/tags.js";
@@ -92,6 +93,25 @@ export function lambdaEnv(githubUrl: string, allowed = "octo-org/*"): Record<str
     [ENV.allowedRepositories]: allowed,
     [ENV.githubApiUrl]: githubUrl,
     [ENV.schedulerRoleArn]: SCHEDULER_ROLE_ARN,
+  };
+}
+
+/**
+ * The environment the bundled handler runs with in tests: fake credentials, the local doubles
+ * as endpoints, and the function's own variables.
+ */
+export function handlerEnv(urls: {
+  sagemaker: string;
+  secrets: string;
+  github: string;
+}): Record<string, string> {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ENDPOINT_URL_SAGEMAKER: urls.sagemaker,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secrets,
+    ...lambdaEnv(urls.github, "octo-org/*"),
   };
 }
 
@@ -254,5 +274,24 @@ export function lambdaContext(): Context {
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+  };
+}
+
+/**
+ * A fresh harness for every test of the file; after each test, asserts that the token never
+ * reached a log line, whatever happened.
+ */
+export function useHarness(): () => Harness {
+  let harness: Harness | undefined;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    expect(harness?.log.text()).not.toContain(TEST_TOKEN);
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error("useHarness: no test is running");
+    return harness;
   };
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { handleEvent } from "../src/handle-event.js";
 import { RESULT } from "../src/handler-result.js";
 import {
@@ -9,21 +9,14 @@ import {
   NEW_CONFIG,
   RUN_ID,
   seedCreating,
-  startHarness,
   stateChangeEvent,
-  TEST_TOKEN,
+  useHarness,
 } from "./harness.js";
 
+const current = useHarness();
 let harness: Harness;
-
-beforeEach(async () => {
-  harness = await startHarness();
-});
-
-afterEach(async () => {
-  // Whatever happened, the token never reached a log line.
-  expect(harness.log.text()).not.toContain(TEST_TOKEN);
-  await harness.close();
+beforeEach(() => {
+  harness = current();
 });
 
 function deadlineIn(ms: number): string {
