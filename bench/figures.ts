@@ -6,7 +6,7 @@ import { appendFileSync } from "node:fs";
  */
 export const RESULTS_FILE_ENV = "BENCH_RESULTS_FILE";
 
-/** One measured figure, with its DESIGN §9 budget when it has one. */
+/** One measured figure, with its docs/architecture.md, "Budgets" budget when it has one. */
 export interface Figure {
   /** The bench that measured it, e.g. "aws-cli". */
   readonly bench: string;

@@ -17,7 +17,7 @@ import { bytes, median, ms } from "./stats.js";
 const RUNS = Number(process.argv[2] ?? 11);
 const BENCH = "lambda-cold-import";
 const BUNDLE = join(ROOT, "lambda/dist/index.mjs");
-/** DESIGN §9: 400 KB applies only to a bundle that leaves the SageMaker client to the runtime. */
+/** docs/architecture.md, "Budgets": 400 KB applies only to a bundle that leaves the SageMaker client to the runtime. */
 const SIZE_BUDGET_BYTES = 400_000;
 const IMPORT_BUDGET_MS = 150;
 

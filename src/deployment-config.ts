@@ -1,5 +1,5 @@
 import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
-import { errorMessage } from "./errors.js";
+import { errorMessage } from "./shared/errors.js";
 import { printable, quote } from "./validators.js";
 
 const TOP_LEVEL = [

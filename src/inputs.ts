@@ -1,12 +1,12 @@
 import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { parseDeploymentConfig } from "./deployment-config.js";
 import { parseDuration } from "./durations.js";
-import { InputError } from "./errors.js";
-import type { Tag } from "./tags.js";
-import { PATTERNS, parseBoolean, parseInteger, parseKeyValueLines, quote } from "./validators.js";
+import { InputError } from "./shared/errors.js";
+import { PATTERNS } from "./shared/patterns.js";
+import { RESERVED_TAG_COUNT, type Tag } from "./shared/tags.js";
+import { parseBoolean, parseInteger, parseKeyValueLines, quote } from "./validators.js";
 
-/** Tags the action adds itself; user tags must leave room for them (SageMaker allows 50). */
-export const RESERVED_TAG_COUNT = 10;
+/** User tags leave room for the action's own (SageMaker allows 50 a resource). */
 export const MAX_USER_TAGS = 50 - RESERVED_TAG_COUNT;
 
 /** Wait limits: GitHub ends a job after 6 h (OIDC credentials last 1 h by default). */

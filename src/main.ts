@@ -1,17 +1,15 @@
-import * as core from "@actions/core";
-import { LambdaClient } from "@aws-sdk/client-lambda";
 import { cleanUp } from "./cleanup.js";
-import { type Clock, systemClock } from "./clock.js";
-import { type DeployContext, type DeployOutcome, deploy, handoffDeadline } from "./deploy.js";
+import { type DeployOutcome, deploy } from "./deploy.js";
+import type { DeployContext } from "./deploy-context.js";
+import { handoffDeadline } from "./deploy-plan.js";
 import { formatDuration } from "./durations.js";
-import { DeployError, errorMessage } from "./errors.js";
-import { handOff } from "./handoff.js";
-import { type Config, readConfig } from "./inputs.js";
+import { readConfig } from "./inputs.js";
 import { writeOutputs } from "./outputs.js";
-import { readProvenance } from "./provenance.js";
+import type { ActionDependencies } from "./ports.js";
 import { consoleLinks, createReport } from "./report.js";
-import { awsClientConfig, createSageMakerClient } from "./sagemaker-client.js";
-import { writeSummary } from "./summary.js";
+import { handOff } from "./send-handoff.js";
+import { CancelledError, DeployError, errorMessage, InputError } from "./shared/errors.js";
+import { renderSummary } from "./summary.js";
 
 /** The endpoint is still provisioning (deadline, cancellation, hand-off trouble): nothing is cleaned up. */
 class StillProvisioning extends DeployError {
@@ -21,50 +19,20 @@ class StillProvisioning extends DeployError {
   }
 }
 
-/** What {@link run} may be handed instead of the real thing (tests). */
-export interface RunDependencies {
-  readonly clock?: Clock;
-  readonly signal?: AbortSignal;
-}
+/** How long before the credentials expire the wait hands off (the Invoke needs them too). */
+export const CREDENTIAL_MARGIN_MS = 120_000;
 
-function createContext(config: Config, deps: RunDependencies, signal: AbortSignal): DeployContext {
-  const clock = deps.clock ?? systemClock;
-  const startedAt = clock.now();
-  return {
-    client: createSageMakerClient({ region: config.region }),
-    config,
-    provenance: readProvenance(),
-    clock,
-    signal,
-    deadline: startedAt + config.waitTimeoutMs,
-    report: createReport(config.region, config.endpointName, startedAt),
-  };
-}
-
-/** Aborts on the runner's SIGINT/SIGTERM (a cancelled job) as well as on `deps.signal`. */
-function cancellation(deps: RunDependencies): AbortController {
-  const controller = new AbortController();
-  const abort = (signal: string) => () => {
-    core.info(`Received ${signal}: stopping the wait.`);
-    controller.abort();
-  };
-  process.once("SIGINT", abort("SIGINT"));
-  process.once("SIGTERM", abort("SIGTERM"));
-  deps.signal?.addEventListener("abort", () => controller.abort(), { once: true });
-  return controller;
-}
-
-async function handOffOrFail(ctx: DeployContext, why: string): Promise<void> {
+async function handOffOrFail(ctx: DeployContext, deps: ActionDependencies, why: string) {
   const { config, report } = ctx;
-  if (!config.handoff) {
+  if (!config.handoff || !report.operation || report.operation === "unchanged") {
     throw new StillProvisioning(
       `${why}: endpoint '${config.endpointName}' is still ${report.status ?? "provisioning"}. Watch it at ${consoleLinks.endpoint(config.region, config.endpointName)}, raise wait-timeout, or set handoff-function to let the companion Lambda report the result.`,
     );
   }
-  const lambda = new LambdaClient(awsClientConfig({ region: config.region }));
   try {
     await handOff({
-      lambda,
+      invoke: await deps.invokeHandoff(),
+      log: ctx.log,
       handoff: config.handoff,
       report,
       provenance: ctx.provenance,
@@ -72,19 +40,41 @@ async function handOffOrFail(ctx: DeployContext, why: string): Promise<void> {
     });
   } catch (error) {
     throw new StillProvisioning(errorMessage(error), { cause: error });
-  } finally {
-    lambda.destroy();
   }
 }
 
+/** Says plainly what exists after a cancellation, since nothing more will be changed. */
+function cancelled(ctx: DeployContext, deps: ActionDependencies): Promise<void> {
+  const { report } = ctx;
+  report.result = "cancelled";
+  const made = [
+    ...(report.model === "created" ? [`model ${report.modelName}`] : []),
+    ...(report.endpointConfig === "created"
+      ? [`endpoint config ${report.endpointConfigName}`]
+      : []),
+  ];
+  report.notes.push(
+    made.length > 0
+      ? `Cancelled: this run created ${made.join(" and ")}; they are left in place.`
+      : "Cancelled: this run created nothing.",
+  );
+  if (report.operation === "created" || report.operation === "updated") {
+    report.notes.push(
+      `Endpoint ${report.endpointName} was ${report.operation === "created" ? "being created" : "being updated"} and is still ${report.status ?? "provisioning"}.`,
+    );
+    return handOffOrFail(ctx, deps, "The job was cancelled");
+  }
+  throw new StillProvisioning("The job was cancelled before the endpoint was changed.");
+}
+
 /** Turns the outcome into the step's result: success, hand-off, or a thrown error. */
-async function conclude(ctx: DeployContext, outcome: DeployOutcome): Promise<void> {
+async function conclude(ctx: DeployContext, deps: ActionDependencies, outcome: DeployOutcome) {
   const { report } = ctx;
   switch (outcome.kind) {
     case "success":
     case "unchanged":
       report.result = "success";
-      core.info(`Endpoint ${report.endpointName} is InService on ${report.endpointConfigName}.`);
+      ctx.log.info(`Endpoint ${report.endpointName} is InService on ${report.endpointConfigName}.`);
       return;
     case "failure":
       report.result = "failure";
@@ -92,49 +82,121 @@ async function conclude(ctx: DeployContext, outcome: DeployOutcome): Promise<voi
       throw new DeployError(`Endpoint '${report.endpointName}' did not deploy: ${outcome.reason}`);
     case "timeout":
       report.result = "timeout";
+      if (ctx.watchUntil < ctx.deadline)
+        return handOffOrFail(ctx, deps, "The AWS credentials expire soon");
       return handOffOrFail(
         ctx,
+        deps,
         `Not InService within wait-timeout (${formatDuration(ctx.config.waitTimeoutMs)})`,
       );
     case "cancelled":
-      report.result = "cancelled";
-      return handOffOrFail(ctx, "The job was cancelled");
+      return cancelled(ctx, deps);
+    case "credentials":
+      report.result = "failure";
+      throw new StillProvisioning(
+        `The AWS credentials expired or are invalid (${errorMessage(outcome.error)}), so endpoint '${report.endpointName}' can no longer be watched; it is still ${report.status ?? "provisioning"}. Raise role-duration-seconds in aws-actions/configure-aws-credentials (OIDC sessions last 1 h by default), lower wait-timeout, or set handoff-function so the companion Lambda waits instead.`,
+      );
     case "not-waited":
       report.result = "not-waited";
-      if (ctx.config.handoff) return handOffOrFail(ctx, "wait is false");
+      if (ctx.config.handoff) return handOffOrFail(ctx, deps, "wait is false");
       report.notes.push(
         `Not waiting (wait: false): the endpoint is ${report.status ?? "provisioning"}.`,
       );
   }
 }
 
+/** Ends the wait before the credentials expire, warning when wait-timeout outlasts them. */
+async function watchUntil(ctx: Omit<DeployContext, "watchUntil">): Promise<number> {
+  const expiry = await ctx.sagemaker.credentialExpiry();
+  if (expiry === undefined || expiry >= ctx.deadline) return ctx.deadline;
+  const left = formatDuration(expiry - ctx.clock.now());
+  const plan = ctx.config.handoff
+    ? "the wait hands off to the companion 2 minutes before they do"
+    : "the wait will fail when they do; raise role-duration-seconds or set handoff-function";
+  ctx.log.warning(
+    `The AWS credentials expire in ${left}, before wait-timeout (${formatDuration(ctx.config.waitTimeoutMs)}): ${plan}.`,
+  );
+  return ctx.config.handoff
+    ? Math.max(ctx.clock.now(), expiry - CREDENTIAL_MARGIN_MS)
+    : ctx.deadline;
+}
+
+async function createContext(deps: ActionDependencies): Promise<DeployContext> {
+  const config = readConfig(deps.input, deps.env);
+  const startedAt = deps.clock.now();
+  const base = {
+    sagemaker: deps.sagemaker(config.region, deps.cancelled),
+    config,
+    provenance: deps.provenance,
+    clock: deps.clock,
+    log: deps.log,
+    signal: deps.cancelled,
+    deadline: startedAt + config.waitTimeoutMs,
+    report: createReport(config.region, config.endpointName, startedAt),
+  };
+  return { ...base, watchUntil: await watchUntil(base) };
+}
+
+/** A report for a run refused before it began, so outputs and the summary still say why. */
+function refusedReport(deps: ActionDependencies, error: unknown) {
+  const report = createReport(
+    deps.input("region").trim() || deps.env.AWS_REGION || "",
+    deps.input("endpoint-name").trim(),
+    deps.clock.now(),
+  );
+  report.result = "failure";
+  report.failureReason = error instanceof InputError ? error.message : errorMessage(error);
+  return report;
+}
+
 /** The action: inputs → deploy → wait → hand-off or cleanup → outputs and summary. */
-export async function run(deps: RunDependencies = {}): Promise<void> {
+export async function run(deps: ActionDependencies): Promise<void> {
   let ctx: DeployContext | undefined;
   try {
-    const config = readConfig((name) => core.getInput(name));
-    ctx = createContext(config, deps, cancellation(deps).signal);
-    await conclude(ctx, await deploy(ctx));
+    ctx = await createContext(deps);
+    const outcome = await deploy(ctx);
+    await conclude(ctx, deps, outcome);
   } catch (error) {
-    if (ctx) ctx.report.failureReason ??= errorMessage(error);
-    // Any failure but "still provisioning" removes what this run created (and only that).
-    if (ctx && !(error instanceof StillProvisioning)) {
+    const failure =
+      ctx && (error instanceof CancelledError || deps.cancelled.aborted)
+        ? await cancelled(ctx, deps).then(
+            () => undefined,
+            (e: unknown) => e,
+          )
+        : error;
+    if (failure !== undefined) await fail(ctx, deps, failure);
+  } finally {
+    const report = ctx?.report;
+    if (report) {
+      writeOutputs(report, deps.setOutput);
+      await deps
+        .writeSummary(renderSummary(report))
+        .catch((error) =>
+          deps.log.warning(`Could not write the job summary: ${errorMessage(error)}`),
+        );
+    }
+    ctx?.sagemaker.destroy();
+  }
+}
+
+/** Fails the step once; any failure but "still provisioning" first removes what this run created. */
+async function fail(ctx: DeployContext | undefined, deps: ActionDependencies, error: unknown) {
+  if (!ctx) {
+    const report = refusedReport(deps, error);
+    writeOutputs(report, deps.setOutput);
+    await deps.writeSummary(renderSummary(report)).catch(() => undefined);
+  } else {
+    ctx.report.failureReason ??= errorMessage(error);
+    if (!(error instanceof StillProvisioning)) {
       ctx.report.result = "failure";
       await cleanUp({
-        client: ctx.client,
+        gateway: ctx.sagemaker,
         report: ctx.report,
         clock: ctx.clock,
+        log: ctx.log,
         enabled: ctx.config.cleanupOnFailure,
       });
     }
-    core.setFailed(errorMessage(error));
-  } finally {
-    if (ctx) {
-      writeOutputs(ctx.report);
-      await writeSummary(ctx.report).catch((error) =>
-        core.warning(`Could not write the job summary: ${errorMessage(error)}`),
-      );
-      ctx.client.destroy();
-    }
   }
+  deps.fail(errorMessage(error));
 }

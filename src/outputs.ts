@@ -1,8 +1,10 @@
-import * as core from "@actions/core";
 import type { RunReport } from "./report.js";
 
-/** Writes every output of DESIGN §2 that the run has a value for. */
-export function writeOutputs(report: RunReport): void {
+/** Writes every output of docs/architecture.md, "Inputs and outputs" that the run has a value for. */
+export function writeOutputs(
+  report: RunReport,
+  setOutput: (name: string, value: string) => void,
+): void {
   const outputs: Record<string, string | undefined> = {
     "model-arn": report.modelArn,
     "endpoint-config-arn": report.endpointConfigArn,
@@ -15,6 +17,6 @@ export function writeOutputs(report: RunReport): void {
     "handed-off": String(report.handedOff),
   };
   for (const [name, value] of Object.entries(outputs)) {
-    if (value !== undefined && value !== "") core.setOutput(name, value);
+    if (value !== undefined && value !== "") setOutput(name, value);
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { context } from "@actions/github";
-import { sanitizeTagValue, TAG_KEYS, type Tag } from "./tags.js";
+import { sanitizeTagValue, TAG_KEYS, type Tag } from "./shared/tags.js";
 
 /** Where a run comes from: the repository, commit, ref and run (from the GitHub context). */
 export interface Provenance {
@@ -14,8 +13,17 @@ export interface Provenance {
   readonly deployId: string;
 }
 
+/** The fields of `@actions/github`'s context that provenance uses. */
+export interface RunContext {
+  readonly sha?: string;
+  readonly ref?: string;
+  readonly runId?: number;
+  readonly runAttempt?: number;
+  readonly workflow?: string;
+}
+
 /** Reads the run's provenance; outside GitHub Actions the fields are empty. */
-export function readProvenance(env: NodeJS.ProcessEnv = process.env): Provenance {
+export function readProvenance(env: NodeJS.ProcessEnv, context: RunContext): Provenance {
   return {
     repository: env.GITHUB_REPOSITORY ?? "",
     sha: context.sha ?? "",
@@ -33,6 +41,7 @@ export function provenanceTags(provenance: Provenance): Tag[] {
     [TAG_KEYS.repository, provenance.repository],
     [TAG_KEYS.commit, provenance.sha],
     [TAG_KEYS.runId, provenance.runId],
+    [TAG_KEYS.runAttempt, provenance.runId ? provenance.runAttempt : ""],
     [TAG_KEYS.workflow, provenance.workflow],
     [TAG_KEYS.deployId, provenance.deployId],
   ];

@@ -6,7 +6,7 @@ import type {
   ProductionVariant,
 } from "@aws-sdk/client-sagemaker";
 import type { ModelSpec, VariantSpec } from "./inputs.js";
-import type { Tag } from "./tags.js";
+import type { Tag } from "./shared/tags.js";
 
 /** CreateModel's request, in the seed workflow's field order. */
 export function modelRequest(

@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import { formatDuration } from "./durations.js";
 import { consoleLinks, type RunReport } from "./report.js";
 
@@ -75,10 +74,4 @@ export function renderSummary(report: RunReport): string {
     "",
   );
   return lines.join("\n");
-}
-
-/** Appends the summary to `$GITHUB_STEP_SUMMARY` when the runner provides one. */
-export async function writeSummary(report: RunReport): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(renderSummary(report)).write();
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseHandoffPayload } from "../src/handoff-payload.js";
+import { parseHandoffPayload } from "../src/shared/handoff-payload.js";
 
-/** The payload of DESIGN §4, as the action sends it. */
+/** The payload of docs/architecture.md, "Hand-off payload", as the action sends it. */
 const VALID = {
   version: 1,
   endpointName: "churn-model",
@@ -34,7 +34,7 @@ function withSource(key: keyof Payload["source"], value: unknown): Record<string
 const HUGE = "a".repeat(1_000_000);
 
 describe("parseHandoffPayload", () => {
-  it("accepts the payload of DESIGN §4", () => {
+  it("accepts the payload of docs/architecture.md", () => {
     // prepare
     const event = structuredClone(VALID);
 

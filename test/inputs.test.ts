@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { type Config, readConfig } from "../src/inputs.js";
+import { type Config, MAX_USER_TAGS, readConfig } from "../src/inputs.js";
+import { InputError } from "../src/shared/errors.js";
 
 type Inputs = Record<string, string>;
 
@@ -485,7 +485,7 @@ describe("readConfig: invalid inputs", () => {
   it("limits the number of environment variables and tags", () => {
     // prepare
     const lines = (n: number) => Array.from({ length: n }, (_, i) => `K${i}=v`).join("\n");
-    const inputs = { ...MINIMAL, environment: lines(101), tags: lines(41) };
+    const inputs = { ...MINIMAL, environment: lines(101), tags: lines(MAX_USER_TAGS + 1) };
 
     // act
     const error = inputErrorFrom(inputs);
@@ -494,7 +494,7 @@ describe("readConfig: invalid inputs", () => {
     expect(error.problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^environment: at most 100/),
-        expect.stringMatching(/^tags: at most 40/),
+        expect.stringMatching(new RegExp(`^tags: at most ${MAX_USER_TAGS}`)),
       ]),
     );
   });

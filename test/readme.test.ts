@@ -115,9 +115,10 @@ function actionsCalledBySource(): Set<string> {
         if (local) origin.set(local, match[2] ?? "");
       }
     }
-    for (const match of text.matchAll(/new (\w+)Command\(/g)) {
-      const operation = match[1] ?? "";
-      const module = origin.get(`${operation}Command`) ?? "(not imported)";
+    for (const match of text.matchAll(/(?:new (\w+)Command|paginate(\w+))\(/g)) {
+      const operation = match[1] ?? match[2] ?? "";
+      const imported = match[1] ? `${operation}Command` : `paginate${operation}`;
+      const module = origin.get(imported) ?? "(not imported)";
       const toIam = IAM_PREFIX[module];
       if (!toIam) throw new Error(`${file}: ${operation}Command comes from ${module}`);
       calls.add(toIam(operation));

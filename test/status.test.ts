@@ -3,14 +3,14 @@ import {
   FAILED_STATUSES,
   judgeEndpoint,
   judgeSettled,
-  statusFromEvent,
   TRANSITIONAL_STATUSES,
-} from "../src/status.js";
+} from "../src/shared/status.js";
+import { statusFromEvent } from "./support/event-status.js";
 
 const EXPECTED = "churn-model-0a1b2c3d4e5f";
 const PREVIOUS = "churn-model-99aa88bb77cc";
 
-describe("judgeEndpoint (DESIGN §3)", () => {
+describe("judgeEndpoint", () => {
   it.each(["Creating", "Updating", "SystemUpdating", "RollingBack"])(
     "keeps waiting while the endpoint is %s",
     (status) => {

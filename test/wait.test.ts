@@ -7,9 +7,10 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Clock } from "../src/clock.js";
-import { judgeSettled } from "../src/status.js";
-import { type Endpoint, waitForEndpoint } from "../src/wait.js";
+import type { Clock } from "../src/shared/clock.js";
+import { createSageMakerGateway, type Endpoint } from "../src/shared/sagemaker-gateway.js";
+import { judgeSettled } from "../src/shared/status.js";
+import { waitForEndpoint } from "../src/shared/wait.js";
 import { endpointAnswer } from "./support/endpoint-answer.js";
 import { fakeClock } from "./support/fake-clock.js";
 
@@ -48,11 +49,11 @@ function awsError(name: string, message: string, httpStatusCode = 400): SageMake
 
 function waitOptions(clock: Clock, timeoutMs = 3_600_000) {
   return {
-    client,
+    gateway: createSageMakerGateway({ client }),
     endpointName: ENDPOINT,
     expectedConfigName: CONFIG,
     deadline: clock.now() + timeoutMs,
-    pollIntervalMs: INTERVAL,
+    nextDelay: () => INTERVAL,
     clock,
   };
 }
@@ -179,7 +180,7 @@ describe("waitForEndpoint", () => {
       // act
       const outcome = await waitForEndpoint({
         ...waitOptions(clock, timeoutMs),
-        pollIntervalMs: intervalMs,
+        nextDelay: () => intervalMs,
       });
 
       // assess
@@ -208,8 +209,10 @@ describe("waitForEndpoint", () => {
 
     // assess
     expect(outcome).toMatchObject({ kind: "success", polls: 4 });
-    expect(onPollError).toHaveBeenCalledWith(throttled);
-    expect(onPollError).toHaveBeenCalledWith(expect.objectContaining({ name: "InternalFailure" }));
+    expect(onPollError).toHaveBeenCalledWith(expect.objectContaining({ cause: throttled }));
+    expect(onPollError).toHaveBeenCalledWith(
+      expect.objectContaining({ cause: expect.objectContaining({ name: "InternalFailure" }) }),
+    );
   });
 
   it("retries when the very first poll is throttled", async () => {
@@ -277,18 +280,21 @@ describe("waitForEndpoint", () => {
   it("is cancelled promptly when the signal fires between polls", { timeout: 5_000 }, async () => {
     // prepare: a clock whose sleep only ends early, on abort, so a sleep that ignored the signal would hang
     const controller = new AbortController();
+    let asleep: () => void = () => {};
+    const sleeping = new Promise<void>((resolve) => {
+      asleep = resolve;
+    });
     const clock: Clock = {
       now: () => START,
       sleep: (_ms, signal) =>
-        new Promise((resolve) =>
-          signal?.addEventListener("abort", () => resolve(), { once: true }),
-        ),
+        new Promise((resolve) => {
+          signal?.addEventListener("abort", () => resolve(), { once: true });
+          asleep();
+        }),
     };
     sagemaker.on(DescribeEndpointCommand).resolves(answer("Creating"));
     const waiting = waitForEndpoint({ ...waitOptions(clock), signal: controller.signal });
-    await vi.waitFor(() =>
-      expect(sagemaker).toHaveReceivedCommandTimes(DescribeEndpointCommand, 1),
-    );
+    await sleeping;
 
     // act
     controller.abort();

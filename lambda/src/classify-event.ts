@@ -3,7 +3,8 @@ import {
   isRegionName,
   isSageMakerName,
   parseHandoffPayload,
-} from "../../src/handoff-payload.js";
+} from "../../src/shared/handoff-payload.js";
+import { isRecord } from "../../src/shared/patterns.js";
 import { readHop } from "./continuation.js";
 
 /** EventBridge's source and detail-type for SageMaker endpoint status changes. */
@@ -23,10 +24,6 @@ export type ClassifiedEvent =
       readonly eventStatus: string;
     }
   | { readonly kind: "invalid"; readonly problems: readonly string[] };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function classifyStateChange(event: Record<string, unknown>): ClassifiedEvent {
   if (event["detail-type"] !== STATE_CHANGE_EVENT.detailType) {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
-import { AwsCallError, errorName } from "../../src/errors.js";
-import type { HandoffPayload } from "../../src/handoff-payload.js";
+import { AwsCallError, errorName } from "../../src/shared/errors.js";
+import type { HandoffPayload } from "../../src/shared/handoff-payload.js";
 
 /**
  * Upper bound on continuations of one hand-off. Each invocation waits up to ~13 minutes, so 150

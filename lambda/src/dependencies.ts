@@ -1,5 +1,5 @@
-import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import type { Clock } from "../../src/clock.js";
+import type { Clock } from "../../src/shared/clock.js";
+import type { SageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import type { LambdaConfig } from "./config.js";
 import type { ScheduleContinuation } from "./continuation.js";
 import type { GetToken } from "./github-credentials.js";
@@ -8,8 +8,8 @@ import type { Log } from "./logger.js";
 /** Everything the core talks to; the handler builds the real ones once per container. */
 export interface Dependencies {
   readonly config: LambdaConfig;
-  /** The SageMaker client for a region (the payload's or the event's). */
-  readonly sagemaker: (region: string) => SageMakerClient;
+  /** The SageMaker gateway for a region (the payload's or the event's). */
+  readonly sagemaker: (region: string) => SageMakerGateway;
   readonly getToken: GetToken;
   readonly fetch: typeof fetch;
   readonly clock: Clock;

@@ -1,4 +1,4 @@
-/** The callback workflow's inputs (DESIGN §5), all strings; ten at most so GHES accepts them. */
+/** The callback workflow's inputs (docs/architecture.md "Callback dispatch"), all strings; ten at most so GHES accepts them. */
 export const DISPATCH_INPUT_NAMES = [
   "endpoint-name",
   "endpoint-status",

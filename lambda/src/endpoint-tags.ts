@@ -1,34 +1,10 @@
-import { AddTagsCommand, ListTagsCommand, type SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { callAws } from "../../src/errors.js";
 import {
   type CallbackTarget,
   isSageMakerName,
   parseCallbackTarget,
-} from "../../src/handoff-payload.js";
-import { sanitizeTagValue, TAG_KEYS, tagsToRecord } from "../../src/tags.js";
-
-/** ListTags pages read at most (100 tags a page; SageMaker allows 50 tags a resource). */
-const MAX_TAG_PAGES = 5;
-
-/** Reads all tags of an endpoint as a map. */
-export async function readEndpointTags(
-  client: SageMakerClient,
-  endpointArn: string,
-): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_TAG_PAGES; page += 1) {
-    const answer = await callAws("ListTags", endpointArn, () =>
-      client.send(
-        new ListTagsCommand({ ResourceArn: endpointArn, MaxResults: 100, NextToken: nextToken }),
-      ),
-    );
-    Object.assign(tags, tagsToRecord(answer.Tags));
-    nextToken = answer.NextToken;
-    if (!nextToken) break;
-  }
-  return tags;
-}
+} from "../../src/shared/handoff-payload.js";
+import type { SageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
+import { sanitizeTagValue, TAG_KEYS } from "../../src/shared/tags.js";
 
 /**
  * What identifies one deployment across the hand-off payload, the endpoint's tags and retries:
@@ -46,18 +22,11 @@ export function isReported(tags: Readonly<Record<string, string>>, key: string):
 
 /** Records on the endpoint that this deployment's outcome is being reported (`<key>/<status>`). */
 export async function markReported(
-  client: SageMakerClient,
+  gateway: SageMakerGateway,
   endpointArn: string,
   value: string,
 ): Promise<void> {
-  await callAws("AddTags", endpointArn, () =>
-    client.send(
-      new AddTagsCommand({
-        ResourceArn: endpointArn,
-        Tags: [{ Key: TAG_KEYS.reported, Value: sanitizeTagValue(value) }],
-      }),
-    ),
-  );
+  await gateway.addTags(endpointArn, [{ Key: TAG_KEYS.reported, Value: sanitizeTagValue(value) }]);
 }
 
 /** The deployment a tagged endpoint belongs to, as the action wrote it for hand-off. */

@@ -1,9 +1,9 @@
 import { createAppAuth } from "@octokit/auth-app";
 import { request } from "@octokit/request";
-import type { Clock } from "../../src/clock.js";
-import { errorMessage } from "../../src/errors.js";
+import type { Clock } from "../../src/shared/clock.js";
+import { errorMessage } from "../../src/shared/errors.js";
 
-/** What the `GITHUB_TOKEN_SECRET_ARN` secret holds (DESIGN §5). */
+/** What the `GITHUB_TOKEN_SECRET_ARN` secret holds (docs/architecture.md "Callback dispatch"). */
 export type GithubCredentials =
   | { readonly kind: "token"; readonly token: string }
   | {

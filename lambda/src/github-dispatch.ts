@@ -1,6 +1,6 @@
-import type { Clock } from "../../src/clock.js";
-import { errorMessage } from "../../src/errors.js";
-import type { CallbackTarget } from "../../src/handoff-payload.js";
+import type { Clock } from "../../src/shared/clock.js";
+import { errorMessage } from "../../src/shared/errors.js";
+import type { CallbackTarget } from "../../src/shared/handoff-payload.js";
 import type { DispatchInputs } from "./dispatch-inputs.js";
 import type { Log } from "./logger.js";
 
@@ -96,7 +96,7 @@ export function rateLimitWaitMs(
   return DISPATCH_RETRY.rateLimitWaitMs;
 }
 
-/** Applies the retry rules of DESIGN §5 to one answer. */
+/** Applies the retry rules of docs/architecture.md, "Callback dispatch" to one answer. */
 export function judgeAnswer(
   status: number,
   headers: Headers,
@@ -145,7 +145,7 @@ function backoffMs(attempts: number): number {
 }
 
 /**
- * POSTs the workflow_dispatch of DESIGN §5. Retries 5xx, network errors and rate limits with
+ * POSTs the workflow_dispatch of docs/architecture.md, "Callback dispatch". Retries 5xx, network errors and rate limits with
  * backoff (honouring GitHub's wait), never other 4xx; never throws.
  */
 export async function dispatchWorkflow(options: DispatchOptions): Promise<DispatchResult> {

@@ -1,7 +1,7 @@
 import { classifyEvent } from "./classify-event.js";
 import type { Dependencies, Invocation } from "./dependencies.js";
 import { type HandlerResult, RESULT } from "./handler-result.js";
-import { processHandoff } from "./handoff.js";
+import { processHandoff } from "./process-handoff.js";
 import { processStateChange } from "./state-change.js";
 
 /** The function's core: one decision for both event kinds. Invalid events are logged, never thrown. */

@@ -1,8 +1,11 @@
-import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { Context } from "aws-lambda";
-import { systemClock } from "../../src/clock.js";
-import { errorMessage } from "../../src/errors.js";
-import { createSageMakerClient, userAgent } from "../../src/sagemaker-client.js";
+import { createSageMakerClient, userAgent } from "../../src/shared/aws-client.js";
+import { systemClock } from "../../src/shared/clock.js";
+import { errorMessage } from "../../src/shared/errors.js";
+import {
+  createSageMakerGateway,
+  type SageMakerGateway,
+} from "../../src/shared/sagemaker-gateway.js";
 import { readConfig } from "./config.js";
 import { createSchedulerContinuation } from "./continuation.js";
 import type { Dependencies } from "./dependencies.js";
@@ -23,13 +26,15 @@ let dependencies: Dependencies | undefined;
 function buildDependencies(): Dependencies {
   const config = readConfig(process.env);
   const customUserAgent = userAgent(LAMBDA_USER_AGENT);
-  const sagemakerClients = new Map<string, SageMakerClient>();
-  const sagemaker = (region: string): SageMakerClient => {
-    const client =
-      sagemakerClients.get(region) ??
-      createSageMakerClient({ region, userAgentSuffix: LAMBDA_USER_AGENT });
-    sagemakerClients.set(region, client);
-    return client;
+  const gateways = new Map<string, SageMakerGateway>();
+  const sagemaker = (region: string): SageMakerGateway => {
+    const gateway =
+      gateways.get(region) ??
+      createSageMakerGateway({
+        client: createSageMakerClient({ region, userAgentSuffix: LAMBDA_USER_AGENT }),
+      });
+    gateways.set(region, gateway);
+    return gateway;
   };
   const fetcher: typeof fetch = (input, init) => fetch(input, init);
   return {
@@ -56,7 +61,7 @@ function buildDependencies(): Dependencies {
 }
 
 /**
- * The Lambda entry point (`index.handler`): a hand-off payload (DESIGN §4) or an EventBridge
+ * The Lambda entry point (`index.handler`): a hand-off payload (docs/architecture.md "Hand-off payload") or an EventBridge
  * "SageMaker Endpoint State Change" event. Configuration and clients are built once per container.
  */
 export async function handler(event: unknown, context: Context): Promise<HandlerResult> {

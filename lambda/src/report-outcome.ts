@@ -1,5 +1,5 @@
-import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import type { CallbackTarget } from "../../src/handoff-payload.js";
+import type { CallbackTarget } from "../../src/shared/handoff-payload.js";
+import type { SageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import type { Dependencies } from "./dependencies.js";
 import { buildDispatchInputs, type Outcome } from "./dispatch-inputs.js";
 import { isReported, markReported, reportKey } from "./endpoint-tags.js";
@@ -16,7 +16,7 @@ export interface ReportOptions {
   readonly callback: CallbackTarget;
   /** The config this deployment put on the endpoint (part of the at-most-once key). */
   readonly expectedConfigName: string;
-  readonly client: SageMakerClient;
+  readonly gateway: SageMakerGateway;
   /** The endpoint's tags, read just now; undefined when the endpoint no longer exists. */
   readonly tags: Readonly<Record<string, string>> | undefined;
   /** Epoch ms after which no dispatch retry starts. */
@@ -39,7 +39,7 @@ export async function reportOutcome(options: ReportOptions): Promise<HandlerResu
   }
   const token = await deps.getToken();
   if (options.tags)
-    await markReported(options.client, outcome.endpointArn, `${key}/${outcome.status}`);
+    await markReported(options.gateway, outcome.endpointArn, `${key}/${outcome.status}`);
   else deps.logger.warn("The endpoint is gone, so the report cannot be recorded on it", context);
   const inputs = buildDispatchInputs(outcome);
   const result = await dispatchWorkflow({

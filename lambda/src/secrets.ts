@@ -1,5 +1,5 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { callAws } from "../../src/errors.js";
+import { callAws } from "../../src/shared/errors.js";
 
 /** Options for {@link createSecretReader}. */
 export interface SecretReaderOptions {

@@ -1,8 +1,7 @@
-import { judgeEndpoint } from "../../src/status.js";
-import { describeEndpointIfExists } from "../../src/wait.js";
+import { judgeEndpoint } from "../../src/shared/status.js";
 import { isRepositoryAllowed } from "./allowlist.js";
 import type { Dependencies, Invocation } from "./dependencies.js";
-import { readEndpointTags, readTaggedDeployment } from "./endpoint-tags.js";
+import { readTaggedDeployment } from "./endpoint-tags.js";
 import { type HandlerResult, RESULT } from "./handler-result.js";
 import { DISPATCH_MARGIN_MS, reportOutcome } from "./report-outcome.js";
 
@@ -25,13 +24,13 @@ export async function processStateChange(
 ): Promise<HandlerResult> {
   const { logger } = deps;
   const context = { endpoint: event.endpointName, eventStatus: event.eventStatus };
-  const client = deps.sagemaker(event.region);
-  const endpoint = await describeEndpointIfExists(client, event.endpointName);
+  const gateway = deps.sagemaker(event.region);
+  const endpoint = await gateway.describeEndpoint(event.endpointName);
   if (!endpoint?.EndpointArn) {
     logger.info("Ignored: the endpoint no longer exists", context);
     return { result: RESULT.ignored, detail: "endpoint not found" };
   }
-  const tags = await readEndpointTags(client, endpoint.EndpointArn);
+  const tags = await gateway.listTags(endpoint.EndpointArn);
   const tagged = readTaggedDeployment(tags);
   if (!tagged.ok) {
     logger.info("Ignored: the endpoint has no sagemaker-deploy hand-off tags", {
@@ -76,7 +75,7 @@ export async function processStateChange(
     },
     callback,
     expectedConfigName,
-    client,
+    gateway,
     tags,
     deadline: deps.clock.now() + invocation.remainingTimeMs() - DISPATCH_MARGIN_MS,
     deps,

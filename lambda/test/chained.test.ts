@@ -1,6 +1,6 @@
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TAG_KEYS } from "../../src/tags.js";
+import { TAG_KEYS } from "../../src/shared/tags.js";
 import { type GithubApiDouble, startGithubApiDouble } from "../../test/doubles/github-api.js";
 import { type LambdaDouble, startLambdaDouble } from "../../test/doubles/lambda-api.js";
 import { demoInputs, RUNNER_ENV, runAction } from "../../test/e2e/run-action.js";

@@ -1,6 +1,6 @@
 import { UpdateEndpointCommand } from "@aws-sdk/client-sagemaker";
 import { beforeEach, describe, expect, it } from "vitest";
-import { TAG_KEYS } from "../../src/tags.js";
+import { TAG_KEYS } from "../../src/shared/tags.js";
 import { configInput, modelInput } from "../../test/emulator/fixtures.js";
 import { continuationEvent, MAX_HOPS } from "../src/continuation.js";
 import { DISPATCH_INPUT_NAMES, TIMED_OUT_REASON } from "../src/dispatch-inputs.js";

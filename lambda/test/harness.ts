@@ -3,8 +3,9 @@ import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { Context } from "aws-lambda";
 import { afterEach, beforeEach, expect } from "vitest";
 import { parse } from "yaml";
-import type { HandoffPayload } from "../../src/handoff-payload.js";
-import { TAG_KEYS } from "../../src/tags.js";
+import type { HandoffPayload } from "../../src/shared/handoff-payload.js";
+import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
+import { TAG_KEYS } from "../../src/shared/tags.js";
 import {
   type GithubApiDouble,
   type GithubApiOptions,
@@ -153,7 +154,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const continuations: ContinuationRequest[] = [];
   const deps: Dependencies = {
     config: readConfig(lambdaEnv(github.url, options.allowed)),
-    sagemaker: () => client,
+    sagemaker: () => createSageMakerGateway({ client }),
     getToken: async () => TEST_TOKEN,
     fetch: (input, init) => fetch(input, init),
     clock,

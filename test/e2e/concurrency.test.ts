@@ -1,12 +1,12 @@
 /**
  * 50 deploys of distinct endpoints at once — 50 processes of dist/index.js under Node 24 — against
- * one emulator that throttles above 10 requests per second (DESIGN §9): every deploy must end
+ * one emulator that throttles above 10 requests per second (docs/architecture.md "Budgets"): every deploy must end
  * InService with nothing orphaned, nothing created twice and nothing else touched.
  * `WRITE_RELIABILITY_DOC=1` writes the figures to docs/reliability.md.
  */
 
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_ATTEMPTS } from "../../src/sagemaker-client.js";
+import { MAX_ATTEMPTS } from "../../src/shared/aws-client.js";
 import { type Emulator, startEmulator } from "../emulator/server.js";
 import type { EmulatorState } from "../emulator/types.js";
 import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";

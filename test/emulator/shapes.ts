@@ -1,7 +1,6 @@
-/** True for a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../../src/shared/patterns.js";
+
+export { isRecord };
 
 /** The value if it is a string, else undefined. */
 export function asString(value: unknown): string | undefined {

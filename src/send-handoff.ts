@@ -1,19 +1,18 @@
-import * as core from "@actions/core";
-import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { DeployError, errorMessage, errorName } from "./errors.js";
+import type { HandoffSpec } from "./inputs.js";
+import type { InvokeHandoff, Log } from "./ports.js";
+import type { Provenance } from "./provenance.js";
+import type { RunReport } from "./report.js";
+import { DeployError, errorMessage, errorName } from "./shared/errors.js";
 import {
   HANDOFF_PAYLOAD_VERSION,
   type HandoffPayload,
   parseHandoffPayload,
-} from "./handoff-payload.js";
-import type { HandoffSpec } from "./inputs.js";
-import type { Provenance } from "./provenance.js";
-import type { RunReport } from "./report.js";
-import { printable } from "./validators.js";
+} from "./shared/handoff-payload.js";
 
 /** Options for {@link handOff}. */
 export interface HandoffOptions {
-  readonly lambda: LambdaClient;
+  readonly invoke: InvokeHandoff;
+  readonly log: Log;
   readonly handoff: HandoffSpec;
   readonly report: RunReport;
   readonly provenance: Provenance;
@@ -21,7 +20,7 @@ export interface HandoffOptions {
   readonly deadline: string;
 }
 
-/** Builds the DESIGN §4 payload from what the run knows. It never carries a token. */
+/** Builds the hand-off payload (docs/architecture.md, "Hand-off payload") from what the run knows. It never carries a token. */
 export function buildPayload(options: HandoffOptions): HandoffPayload {
   const { report, provenance, handoff } = options;
   return {
@@ -48,12 +47,12 @@ function explain(error: unknown, functionName: string, region: string): string {
     case "AccessDenied":
       return `the job's role may not call lambda:InvokeFunction on handoff-function '${functionName}': allow it in the role's policy`;
     default:
-      return `invoking handoff-function '${functionName}' failed: ${printable(errorMessage(error))}`;
+      return `invoking handoff-function '${functionName}' failed: ${errorMessage(error)}`;
   }
 }
 
 /**
- * Hands the rest of the wait to the companion Lambda (asynchronous invoke, DESIGN §4). On
+ * Hands the rest of the wait to the companion Lambda (asynchronous invoke). On
  * success the report says where the result will arrive; on failure it throws a DeployError
  * that says what to fix, while the endpoint keeps provisioning.
  */
@@ -67,13 +66,7 @@ export async function handOff(options: HandoffOptions): Promise<void> {
     );
   }
   try {
-    await options.lambda.send(
-      new InvokeCommand({
-        FunctionName: handoff.functionName,
-        InvocationType: "Event",
-        Payload: new TextEncoder().encode(JSON.stringify(payload)),
-      }),
-    );
+    await options.invoke({ region: report.region, functionName: handoff.functionName, payload });
   } catch (error) {
     throw new DeployError(
       `${explain(error, handoff.functionName, report.region)}. The endpoint is still provisioning.`,
@@ -86,5 +79,5 @@ export async function handOff(options: HandoffOptions): Promise<void> {
   report.result = "handed-off";
   const note = `Handed the wait to ${handoff.functionName}; it will dispatch ${handoff.workflow} on ${payload.callback.repository}@${payload.callback.ref} with the final status (waiting until ${payload.deadline}).`;
   report.notes.push(note);
-  core.info(note);
+  options.log.info(note);
 }

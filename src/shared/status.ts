@@ -1,5 +1,6 @@
 /**
- * The one status table (DESIGN §3), used by the action and the companion Lambda alike.
+ * The one status table (docs/architecture.md, "Status table"), used by the action and the
+ * companion Lambda alike.
  */
 
 /** Statuses during which SageMaker is still working on the endpoint. */
@@ -17,9 +18,6 @@ export const FAILED_STATUSES = [
   "OutOfService",
   "Deleting",
 ] as const;
-
-export type TransitionalStatus = (typeof TRANSITIONAL_STATUSES)[number];
-export type FailedStatus = (typeof FAILED_STATUSES)[number];
 
 /** What a DescribeEndpoint answer means for the deploy that expects `expectedConfigName`. */
 export type Verdict =
@@ -65,21 +63,41 @@ export function judgeSettled(endpoint: EndpointView): Verdict {
   return isTransitional(status) ? { kind: "waiting", status } : { kind: "success", status };
 }
 
-/** True when a verdict ends the wait. */
-export function isTerminal(verdict: Verdict): verdict is Exclude<Verdict, { kind: "waiting" }> {
-  return verdict.kind !== "waiting";
+/** A CreateEndpoint or UpdateEndpoint this run made, and when (epoch ms, the runner's clock). */
+export interface ChangeMade {
+  readonly kind: "create" | "update";
+  readonly at: number;
+}
+
+/** The fields of a DescribeEndpoint answer that show whether it already reflects a change. */
+export interface EndpointEvidence extends EndpointView {
+  readonly LastModifiedTime?: Date | undefined;
+  readonly PendingDeploymentSummary?:
+    | { readonly EndpointConfigName?: string | undefined }
+    | undefined;
 }
 
 /**
- * Maps an EventBridge "SageMaker Endpoint State Change" status (`IN_SERVICE`, `ROLLING_BACK`,
- * `UPDATE_ROLLBACK_FAILED`, …) onto DescribeEndpoint's spelling (`InService`, …).
+ * Why a read may predate this run's own change, or `undefined` when it shows the change (or
+ * cannot be stale). "Not found" after a create, and InService on the old config after an update
+ * with no sign of the update (no transitional status, no pending deployment of our config, not
+ * modified since the call) are what an eventually consistent read returns just after the call.
  */
-export function statusFromEvent(eventStatus: string): string {
-  if (!/^[A-Z_]+$/.test(eventStatus)) return eventStatus;
-  return eventStatus
-    .toLowerCase()
-    .split("_")
-    .filter((word) => word.length > 0)
-    .map((word) => word[0]?.toUpperCase() + word.slice(1))
-    .join("");
+export function doubtRead(
+  endpoint: EndpointEvidence | undefined,
+  expectedConfigName: string,
+  change: ChangeMade,
+): string | undefined {
+  if (!endpoint) {
+    return change.kind === "create"
+      ? "DescribeEndpoint does not find the endpoint yet, just after CreateEndpoint"
+      : "DescribeEndpoint does not find the endpoint, just after UpdateEndpoint";
+  }
+  if (endpoint.EndpointStatus !== "InService") return undefined;
+  if (endpoint.EndpointConfigName === expectedConfigName) return undefined;
+  if (endpoint.PendingDeploymentSummary?.EndpointConfigName === expectedConfigName)
+    return undefined;
+  const modified = endpoint.LastModifiedTime?.getTime();
+  if (modified !== undefined && modified >= change.at) return undefined;
+  return `DescribeEndpoint still shows the endpoint InService on '${endpoint.EndpointConfigName ?? "another config"}', as before UpdateEndpoint`;
 }

@@ -1,9 +1,9 @@
 /**
- * The hand-off payload (DESIGN §4): what the action sends the companion Lambda. It never holds
+ * The hand-off payload (docs/architecture.md "Hand-off payload"): what the action sends the companion Lambda. It never holds
  * a token; the Lambda reads its own from Secrets Manager.
  */
 
-import { PATTERNS } from "./validators.js";
+import { isRecord, PATTERNS } from "./patterns.js";
 
 /** The only payload version this code writes and reads. */
 export const HANDOFF_PAYLOAD_VERSION = 1;
@@ -25,7 +25,7 @@ export interface HandoffSource {
   readonly sha: string;
 }
 
-/** The payload of DESIGN §4. */
+/** The payload of docs/architecture.md, "Hand-off payload". */
 export interface HandoffPayload {
   readonly version: typeof HANDOFF_PAYLOAD_VERSION;
   readonly endpointName: string;
@@ -58,10 +58,6 @@ export function isSageMakerName(text: string): boolean {
 /** True for an AWS region name such as `us-east-1`. */
 export function isRegionName(text: string): boolean {
   return REGION.test(text);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function readString(

@@ -51,6 +51,18 @@ export class DeployError extends Error {
   }
 }
 
+/** A mutating call was not started because the job was cancelled. */
+export class CancelledError extends Error {
+  readonly operation: string;
+  readonly resource: string;
+  constructor(operation: string, resource: string) {
+    super(`${operation} '${resource}' was not started: the job was cancelled`);
+    this.name = "CancelledError";
+    this.operation = operation;
+    this.resource = resource;
+  }
+}
+
 /** Runs an AWS call and wraps any failure as ``Operation 'resource' failed: reason``. */
 export async function callAws<T>(
   operation: string,
@@ -84,4 +96,24 @@ export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | und
 export function isAlreadyExisting(error: unknown): boolean {
   const cause = error instanceof AwsCallError ? error.cause : error;
   return /already existing|already exists/i.test(errorMessage(cause));
+}
+
+/**
+ * AWS error names that mean the credentials themselves are expired or not valid. Retrying them
+ * only repeats the failure until the deadline, so they end a wait at once.
+ */
+export const CREDENTIAL_ERRORS = [
+  "ExpiredTokenException",
+  "ExpiredToken",
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "CredentialsProviderError",
+] as const;
+
+/** True when a (possibly wrapped) AWS error says the credentials are expired or invalid. */
+export function isCredentialError(error: unknown): boolean {
+  const cause = error instanceof AwsCallError ? error.cause : error;
+  const name = errorName(cause);
+  return name !== undefined && (CREDENTIAL_ERRORS as readonly string[]).includes(name);
 }

@@ -1,12 +1,11 @@
-import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { errorMessage, unlessNotFound } from "../../src/errors.js";
-import type { HandoffPayload } from "../../src/handoff-payload.js";
-import { type Endpoint, type WaitOutcome, waitForEndpoint } from "../../src/wait.js";
+import { errorMessage, unlessNotFound } from "../../src/shared/errors.js";
+import type { HandoffPayload } from "../../src/shared/handoff-payload.js";
+import type { Endpoint, SageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
+import { type WaitOutcome, waitForEndpoint } from "../../src/shared/wait.js";
 import { isRepositoryAllowed } from "./allowlist.js";
 import { CONTINUATION_DELAY_MS, MAX_HOPS } from "./continuation.js";
 import type { Dependencies, Invocation } from "./dependencies.js";
 import { type Outcome, TIMED_OUT_REASON } from "./dispatch-inputs.js";
-import { readEndpointTags } from "./endpoint-tags.js";
 import { type HandlerResult, RESULT } from "./handler-result.js";
 import { DISPATCH_MARGIN_MS, reportOutcome } from "./report-outcome.js";
 
@@ -33,7 +32,7 @@ function sameArn(a: string | undefined, b: string): boolean {
 
 async function waitWithinInvocation(
   payload: HandoffPayload,
-  client: SageMakerClient,
+  gateway: SageMakerGateway,
   waitUntil: number,
   deps: Dependencies,
 ): Promise<WaitOutcome | "arn-mismatch"> {
@@ -41,11 +40,11 @@ async function waitWithinInvocation(
   // A payload naming one endpoint and carrying another's ARN would have us tag the wrong one.
   const mismatch = new AbortController();
   const outcome = await waitForEndpoint({
-    client,
+    gateway,
     endpointName: payload.endpointName,
     expectedConfigName: payload.expectedConfigName,
     deadline: waitUntil,
-    pollIntervalMs: deps.pollIntervalMs,
+    nextDelay: () => deps.pollIntervalMs,
     clock: deps.clock,
     signal: mismatch.signal,
     onStatusChange: (endpoint, verdict) => {
@@ -104,16 +103,16 @@ function finalOutcome(
 async function report(
   payload: HandoffPayload,
   outcome: Outcome,
-  client: SageMakerClient,
+  gateway: SageMakerGateway,
   invocation: Invocation,
   deps: Dependencies,
 ): Promise<HandlerResult> {
-  const tags = await unlessNotFound(() => readEndpointTags(client, outcome.endpointArn));
+  const tags = await unlessNotFound(() => gateway.listTags(outcome.endpointArn));
   return reportOutcome({
     outcome,
     callback: payload.callback,
     expectedConfigName: payload.expectedConfigName,
-    client,
+    gateway,
     tags,
     deadline: deps.clock.now() + invocation.remainingTimeMs() - DISPATCH_MARGIN_MS,
     deps,
@@ -121,7 +120,7 @@ async function report(
 }
 
 /**
- * Handles the action's hand-off (DESIGN §4): waits inside this invocation, then reports the final
+ * Handles the action's hand-off (docs/architecture.md "Hand-off payload"): waits inside this invocation, then reports the final
  * status, or at the payload's deadline "timed out waiting", or arranges a continuation.
  */
 export async function processHandoff(
@@ -153,15 +152,15 @@ export async function processHandoff(
     deadline: payload.deadline,
     until: new Date(waitUntil).toISOString(),
   });
-  const client = deps.sagemaker(payload.region);
-  const wait = await waitWithinInvocation(payload, client, waitUntil, deps);
+  const gateway = deps.sagemaker(payload.region);
+  const wait = await waitWithinInvocation(payload, gateway, waitUntil, deps);
   if (wait === "arn-mismatch") {
     logger.error("Ignored: endpointArn does not belong to endpointName", context);
     return { result: RESULT.invalid, detail: "endpointArn does not match the endpoint" };
   }
   const final = lastHop || clock.now() >= deadline;
   const outcome = finalOutcome(payload, wait, final);
-  if (outcome) return report(payload, outcome, client, invocation, deps);
+  if (outcome) return report(payload, outcome, gateway, invocation, deps);
   await deps.scheduleContinuation({
     payload,
     hop: hop + 1,

@@ -1,0 +1,21 @@
+import type { Config } from "./inputs.js";
+import type { Log, SageMakerSession } from "./ports.js";
+import type { Provenance } from "./provenance.js";
+import type { RunReport } from "./report.js";
+import type { Clock } from "./shared/clock.js";
+
+/** Everything one deploy needs, handed in so tests control AWS, time and cancellation. */
+export interface DeployContext {
+  readonly sagemaker: SageMakerSession;
+  readonly config: Config;
+  readonly provenance: Provenance;
+  readonly clock: Clock;
+  readonly log: Log;
+  /** Aborts when the job is cancelled. */
+  readonly signal: AbortSignal;
+  /** End of the wait-timeout (epoch ms); the companion's deadline counts from it. */
+  readonly deadline: number;
+  /** When the wait stops (epoch ms): the deadline, or earlier when credentials expire first. */
+  readonly watchUntil: number;
+  readonly report: RunReport;
+}

@@ -1,0 +1,71 @@
+import * as core from "@actions/core";
+import { context } from "@actions/github";
+import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "./ports.js";
+import { readProvenance } from "./provenance.js";
+import { createSageMakerClient } from "./shared/aws-client.js";
+import { systemClock } from "./shared/clock.js";
+import { createSageMakerGateway } from "./shared/sagemaker-gateway.js";
+import { printable } from "./validators.js";
+
+/**
+ * Aborts on the runner's SIGINT/SIGTERM: GitHub sends one when the job is cancelled, and kills
+ * the process a few seconds later.
+ */
+function cancellationSignal(info: (message: string) => void): AbortSignal {
+  const controller = new AbortController();
+  const abort = (signal: string) => () => {
+    info(`Received ${signal}: the job was cancelled; no further change will be started.`);
+    controller.abort();
+  };
+  process.once("SIGINT", abort("SIGINT"));
+  process.once("SIGTERM", abort("SIGTERM"));
+  return controller.signal;
+}
+
+function sageMakerSession(region: string, signal: AbortSignal): SageMakerSession {
+  const client = createSageMakerClient({ region });
+  return {
+    ...createSageMakerGateway({ client, signal }),
+    credentialExpiry: async () => {
+      try {
+        const credentials = await client.config.credentials();
+        return credentials.expiration?.getTime();
+      } catch {
+        // No credentials at all: the first call says so with the SDK's own message.
+        return undefined;
+      }
+    },
+    destroy: () => client.destroy(),
+  };
+}
+
+/** Loads the Lambda client only for a hand-off (a separate chunk of the bundle). */
+async function loadInvokeHandoff(): Promise<InvokeHandoff> {
+  const { invokeHandoff } = await import("./lambda-invoke.js");
+  return invokeHandoff;
+}
+
+/** The real adapters over `@actions/core`, `@actions/github`, the AWS SDK, the clock and signals. */
+export function createRunnerDependencies(): ActionDependencies {
+  const info = (message: string) => core.info(printable(message));
+  return {
+    input: (name) => core.getInput(name),
+    env: process.env,
+    provenance: readProvenance(process.env, context),
+    sagemaker: sageMakerSession,
+    invokeHandoff: loadInvokeHandoff,
+    log: {
+      info,
+      warning: (message) => core.warning(printable(message)),
+      debug: (message) => core.debug(printable(message)),
+    },
+    setOutput: (name, value) => core.setOutput(name, value),
+    writeSummary: async (markdown) => {
+      if (!process.env.GITHUB_STEP_SUMMARY) return;
+      await core.summary.addRaw(markdown).write();
+    },
+    fail: (message) => core.setFailed(printable(message)),
+    clock: systemClock,
+    cancelled: cancellationSignal(info),
+  };
+}

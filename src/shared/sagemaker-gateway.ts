@@ -1,0 +1,185 @@
+import {
+  AddTagsCommand,
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  type CreateEndpointConfigInput,
+  type CreateEndpointInput,
+  CreateModelCommand,
+  type CreateModelInput,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  type DescribeEndpointCommandOutput,
+  DescribeEndpointConfigCommand,
+  type DescribeEndpointConfigCommandOutput,
+  DescribeModelCommand,
+  type DescribeModelCommandOutput,
+  paginateListTags,
+  type SageMakerClient,
+  UpdateEndpointCommand,
+  type UpdateEndpointInput,
+} from "@aws-sdk/client-sagemaker";
+import { CancelledError, callAws, unlessNotFound } from "./errors.js";
+import { type Tag, tagsToRecord } from "./tags.js";
+
+/** A DescribeEndpoint answer. */
+export type Endpoint = Omit<DescribeEndpointCommandOutput, "$metadata">;
+/** A DescribeModel answer. */
+export type Model = Omit<DescribeModelCommandOutput, "$metadata">;
+/** A DescribeEndpointConfig answer. */
+export type EndpointConfig = Omit<DescribeEndpointConfigCommandOutput, "$metadata">;
+
+/** ListTags pages read at most (100 tags a page; SageMaker allows 50 tags a resource). */
+const MAX_TAG_PAGES = 5;
+
+/**
+ * Every SageMaker call the action and the companion make. Each call is wrapped once
+ * (``Operation 'resource' failed: reason``); Describe calls answer `undefined` for a resource
+ * that does not exist; deletes answer `false` when it was already gone.
+ */
+export interface SageMakerGateway {
+  describeEndpoint(name: string): Promise<Endpoint | undefined>;
+  describeModel(name: string): Promise<Model | undefined>;
+  describeEndpointConfig(name: string): Promise<EndpointConfig | undefined>;
+  /** Creates a model; answers its ARN. */
+  createModel(input: CreateModelInput): Promise<string>;
+  /** Creates an endpoint config; answers its ARN. */
+  createEndpointConfig(input: CreateEndpointConfigInput): Promise<string>;
+  /** Creates an endpoint; answers its ARN. */
+  createEndpoint(input: CreateEndpointInput): Promise<string>;
+  updateEndpoint(input: UpdateEndpointInput): Promise<void>;
+  deleteEndpoint(name: string): Promise<boolean>;
+  deleteEndpointConfig(name: string): Promise<boolean>;
+  deleteModel(name: string): Promise<boolean>;
+  /** All tags of a resource as a map, every page read. */
+  listTags(arn: string): Promise<Record<string, string>>;
+  addTags(arn: string, tags: readonly Tag[]): Promise<void>;
+}
+
+/**
+ * The SageMaker operation (and so the IAM action) behind each gateway method; the IAM tests map
+ * the methods a module calls onto the permissions it needs with it.
+ */
+export const GATEWAY_OPERATIONS = {
+  describeEndpoint: "DescribeEndpoint",
+  describeModel: "DescribeModel",
+  describeEndpointConfig: "DescribeEndpointConfig",
+  createModel: "CreateModel",
+  createEndpointConfig: "CreateEndpointConfig",
+  createEndpoint: "CreateEndpoint",
+  updateEndpoint: "UpdateEndpoint",
+  deleteEndpoint: "DeleteEndpoint",
+  deleteEndpointConfig: "DeleteEndpointConfig",
+  deleteModel: "DeleteModel",
+  listTags: "ListTags",
+  addTags: "AddTags",
+} as const satisfies Record<keyof SageMakerGateway, string>;
+
+/** Options for {@link createSageMakerGateway}. */
+export interface GatewayOptions {
+  readonly client: SageMakerClient;
+  /**
+   * Cancellation: once aborted, no mutating call starts (it throws {@link CancelledError}) and
+   * reads in flight are abandoned.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Builds the gateway over one SageMaker client. */
+export function createSageMakerGateway(options: GatewayOptions): SageMakerGateway {
+  const { client, signal } = options;
+  const read = <T>(operation: string, resource: string, call: () => Promise<T>) =>
+    unlessNotFound(() => callAws(operation, resource, call));
+  const mutate = <T>(operation: string, resource: string, call: () => Promise<T>) => {
+    if (signal?.aborted) return Promise.reject(new CancelledError(operation, resource));
+    return callAws(operation, resource, call);
+  };
+  const sendOptions = signal ? { abortSignal: signal } : {};
+  const strip = <T extends { $metadata: unknown }>(answer: T | undefined) => {
+    if (!answer) return undefined;
+    const { $metadata: _, ...rest } = answer;
+    return rest;
+  };
+  const deleted = async (call: () => Promise<unknown>) =>
+    (await unlessNotFound(async () => {
+      await call();
+      return true;
+    })) ?? false;
+  return {
+    describeEndpoint: async (name) =>
+      strip(
+        await read("DescribeEndpoint", name, () =>
+          client.send(new DescribeEndpointCommand({ EndpointName: name }), sendOptions),
+        ),
+      ),
+    describeModel: async (name) =>
+      strip(
+        await read("DescribeModel", name, () =>
+          client.send(new DescribeModelCommand({ ModelName: name }), sendOptions),
+        ),
+      ),
+    describeEndpointConfig: async (name) =>
+      strip(
+        await read("DescribeEndpointConfig", name, () =>
+          client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }), sendOptions),
+        ),
+      ),
+    createModel: async (input) =>
+      (
+        await mutate("CreateModel", input.ModelName ?? "", () =>
+          client.send(new CreateModelCommand(input)),
+        )
+      ).ModelArn ?? "",
+    createEndpointConfig: async (input) =>
+      (
+        await mutate("CreateEndpointConfig", input.EndpointConfigName ?? "", () =>
+          client.send(new CreateEndpointConfigCommand(input)),
+        )
+      ).EndpointConfigArn ?? "",
+    createEndpoint: async (input) =>
+      (
+        await mutate("CreateEndpoint", input.EndpointName ?? "", () =>
+          client.send(new CreateEndpointCommand(input)),
+        )
+      ).EndpointArn ?? "",
+    updateEndpoint: async (input) => {
+      await mutate("UpdateEndpoint", input.EndpointName ?? "", () =>
+        client.send(new UpdateEndpointCommand(input)),
+      );
+    },
+    deleteEndpoint: (name) =>
+      deleted(() =>
+        mutate("DeleteEndpoint", name, () =>
+          client.send(new DeleteEndpointCommand({ EndpointName: name })),
+        ),
+      ),
+    deleteEndpointConfig: (name) =>
+      deleted(() =>
+        mutate("DeleteEndpointConfig", name, () =>
+          client.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })),
+        ),
+      ),
+    deleteModel: (name) =>
+      deleted(() =>
+        mutate("DeleteModel", name, () => client.send(new DeleteModelCommand({ ModelName: name }))),
+      ),
+    listTags: (arn) =>
+      callAws("ListTags", arn, async () => {
+        const tags: Record<string, string> = {};
+        let pages = 0;
+        const pager = paginateListTags({ client, pageSize: 100 }, { ResourceArn: arn });
+        for await (const page of pager) {
+          Object.assign(tags, tagsToRecord(page.Tags));
+          pages += 1;
+          if (pages >= MAX_TAG_PAGES) break;
+        }
+        return tags;
+      }),
+    addTags: async (arn, tags) => {
+      await mutate("AddTags", arn, () =>
+        client.send(new AddTagsCommand({ ResourceArn: arn, Tags: [...tags] })),
+      );
+    },
+  };
+}
