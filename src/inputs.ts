@@ -1,10 +1,12 @@
 import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { parseDeploymentConfig } from "./deployment-config.js";
-import { parseDuration } from "./durations.js";
 import { InputError } from "./shared/errors.js";
 import { PATTERNS } from "./shared/patterns.js";
 import { RESERVED_TAG_COUNT, type Tag } from "./shared/tags.js";
-import { parseBoolean, parseInteger, parseKeyValueLines, quote } from "./validators.js";
+import { type InputReader, Reader } from "./input-reader.js";
+import { parseInteger, parseKeyValueLines } from "./validators.js";
+
+export type { InputReader };
 
 /** User tags leave room for the action's own (SageMaker allows 50 a resource). */
 export const MAX_USER_TAGS = 50 - RESERVED_TAG_COUNT;
@@ -54,51 +56,6 @@ export interface Config {
   readonly pollIntervalMs: number;
   readonly cleanupOnFailure: boolean;
   readonly handoff?: HandoffSpec;
-}
-
-/** Reads one raw input by its action.yml name ("" when unset). */
-export type InputReader = (name: string) => string;
-
-/** Collects problems while reading; each names its input. */
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly read: InputReader) {}
-
-  text(name: string, options: { required?: boolean; fallback?: string } = {}): string | undefined {
-    const value = this.read(name).trim() || options.fallback;
-    if (!value && options.required) this.problems.push(`${name}: required`);
-    return value || undefined;
-  }
-
-  raw(name: string): string {
-    return this.read(name);
-  }
-
-  matching(name: string, pattern: RegExp, hint: string, required = false): string | undefined {
-    const value = this.text(name, { required });
-    if (value !== undefined && !pattern.test(value)) this.fail(name, value, hint);
-    return value;
-  }
-
-  fail(name: string, value: string, hint: string): void {
-    this.problems.push(`${name}: ${quote(value)} ${hint}`);
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.text(name);
-    if (value === undefined) return fallback;
-    const parsed = parseBoolean(value);
-    if (parsed === undefined) this.fail(name, value, "is not a boolean (use true or false)");
-    return parsed ?? fallback;
-  }
-
-  duration(name: string, fallback: string, min: number, max: number, range: string): number {
-    const value = this.text(name, { fallback }) ?? fallback;
-    const ms = parseDuration(value);
-    if (ms === undefined) this.fail(name, value, "is not a duration (e.g. 90s, 45m, 1h30m)");
-    else if (ms < min || ms > max) this.fail(name, value, `must be between ${range}`);
-    return ms ?? 0;
-  }
 }
 
 const NAME_HINT =
