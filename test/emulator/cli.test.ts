@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { DescribeEndpointCommand } from "@aws-sdk/client-sagemaker";
@@ -109,5 +110,51 @@ describe("npm run emulator", () => {
     expect(error.message).toBe('Could not find endpoint "e".');
     expect(code).toBe(0);
     client.destroy();
+  });
+
+  it("says in one line that a taken port is taken, and exits non-zero", async () => {
+    // prepare
+    const blocker = createServer();
+    blocker.listen(0, "127.0.0.1");
+    await once(blocker, "listening");
+    const address = blocker.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", String(port)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // act ("close": the exit, and every byte of its output read)
+    const [code] = await once(child, "close");
+    blocker.close();
+    // assess
+    expect(stderr.trim().split("\n")).toEqual([
+      `emulator: port ${port} on 127.0.0.1 is taken (another emulator may be running); stop it or pass --port N (0 picks a free port).`,
+    ]);
+    expect(stdout).toBe("");
+    expect(code).not.toBe(0);
+  });
+
+  it("prints the usage after a flag it cannot read", async () => {
+    // prepare
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "http"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // act
+    const [code] = await once(child, "close");
+    // assess
+    expect(stderr).toContain("emulator: --port must be an integer >= 0 and <= 65535, got 'http'");
+    expect(stderr).toContain("Usage: npm run emulator");
+    expect(code).toBe(2);
   });
 });
