@@ -1,9 +1,10 @@
 import type { CreateEndpointConfigInput, CreateModelInput } from "@aws-sdk/client-sagemaker";
 import type { Config, HandoffSpec } from "./inputs.js";
-import { configNameFor, modelNameFor } from "./names.js";
+import { configNameFor, deriveName, modelNameFor } from "./names.js";
 import { type Provenance, provenanceTags } from "./provenance.js";
 import { endpointConfigRequest, modelRequest } from "./resources.js";
 import { encodeTagValue, TAG_KEYS, type Tag } from "./shared/tags.js";
+import { type SpecDeployment, withModelName } from "./spec/merge-spec.js";
 
 /** The names and requests this run deploys. */
 export interface DeployPlan {
@@ -14,8 +15,36 @@ export interface DeployPlan {
   readonly config: CreateEndpointConfigInput;
 }
 
+/** With a spec: names hash every member the resource holds; variants default to this model. */
+function planFromSpec(config: Config, spec: SpecDeployment, tags: readonly Tag[]): DeployPlan {
+  const modelName = config.modelName ?? deriveName(config.endpointName, "model", spec.model);
+  const { ProductionVariants, ShadowProductionVariants, ...rest } = spec.endpointConfig;
+  const members = {
+    ...rest,
+    ProductionVariants: withModelName(ProductionVariants, modelName),
+    ...(ShadowProductionVariants
+      ? { ShadowProductionVariants: withModelName(ShadowProductionVariants, modelName) }
+      : {}),
+  };
+  const configName =
+    config.endpointConfigName ?? deriveName(config.endpointName, "config", members);
+  return {
+    modelName,
+    configName,
+    tags,
+    model: { ModelName: modelName, ...spec.model, ...(tags.length > 0 ? { Tags: [...tags] } : {}) },
+    config: {
+      EndpointConfigName: configName,
+      ...members,
+      ...(tags.length > 0 ? { Tags: [...tags] } : {}),
+    },
+  };
+}
+
 /** Derives the names (content-addressed unless given) and builds the create requests. */
 export function planDeploy(config: Config, provenance: Provenance): DeployPlan {
+  if (config.spec)
+    return planFromSpec(config, config.spec, [...config.tags, ...provenanceTags(provenance)]);
   const modelName = modelNameFor(config.endpointName, config.model, config.modelName);
   const configName = configNameFor(
     config.endpointName,

@@ -3,17 +3,22 @@ import { endpointTags, planDeploy } from "./deploy-plan.js";
 import { createEndpoint, updateEndpoint } from "./endpoint-change.js";
 import { waitFor } from "./endpoint-wait.js";
 import { ensureResources, rejectConflicts, setArn } from "./ensure-resources.js";
+import type { Plan } from "./report.js";
 import { consoleLinks } from "./report.js";
-import { DeployError } from "./shared/errors.js";
+import { DeployError, errorMessage } from "./shared/errors.js";
+import { parseTiming, recordTiming } from "./shared/poll-schedule.js";
 import type { Endpoint, EndpointConfig, Model } from "./shared/sagemaker-gateway.js";
-import { isTransitional, judgeSettled } from "./shared/status.js";
+import { type ChangeMade, isTransitional, judgeSettled } from "./shared/status.js";
+import { TAG_KEYS } from "./shared/tags.js";
 import type { WaitOutcome } from "./shared/wait.js";
+import { type RunningEndpoint, reviewUpdate } from "./update-review.js";
 
 /** How a deploy ended before any hand-off or cleanup. */
 export type DeployOutcome =
   | WaitOutcome
   | { readonly kind: "unchanged"; readonly endpoint: Endpoint }
-  | { readonly kind: "not-waited"; readonly endpoint?: Endpoint };
+  | { readonly kind: "not-waited"; readonly endpoint?: Endpoint }
+  | { readonly kind: "dry-run" };
 
 /** What exists before the run changes anything. */
 interface Found {
@@ -90,10 +95,71 @@ async function notWaited(ctx: DeployContext): Promise<DeployOutcome> {
   return { kind: "not-waited", ...(endpoint ? { endpoint } : {}) };
 }
 
+/** What the endpoint runs before the update: its config, its variants' models, its tags. */
+async function readRunning(ctx: DeployContext, endpoint: Endpoint) {
+  const gateway = ctx.sagemaker;
+  const configName = endpoint.EndpointConfigName ?? "";
+  const config = await gateway.describeEndpointConfig(configName);
+  if (!config) {
+    throw new DeployError(
+      `Endpoint '${ctx.config.endpointName}' runs endpoint config '${configName}', which no longer exists, so the update cannot be checked against it. Nothing was changed.`,
+    );
+  }
+  const modelNames = [
+    ...new Set(
+      (config.ProductionVariants ?? []).flatMap((v) => (v.ModelName ? [v.ModelName] : [])),
+    ),
+  ];
+  const models = await Promise.all(modelNames.map((name) => gateway.describeModel(name)));
+  const tags = endpoint.EndpointArn ? await gateway.listTags(endpoint.EndpointArn) : {};
+  const running: RunningEndpoint = {
+    config,
+    models: new Map(models.flatMap((m) => (m?.ModelName ? [[m.ModelName, m] as const] : []))),
+  };
+  return { running, tags };
+}
+
+/** Logs the plan; it also goes to the summary and the `plan` output. */
+function showPlan(ctx: DeployContext, plan: Plan): void {
+  ctx.report.plan = plan;
+  const verb = { create: "create", update: "update", unchanged: "leave unchanged" }[plan.operation];
+  const lines = [
+    `Plan${plan.dryRun ? " (dry run)" : ""}: ${verb} endpoint ${plan.endpointName} on endpoint config ${plan.endpointConfigName} (${plan.endpointConfig}), model ${plan.modelName} (${plan.model})`,
+    ...plan.changes.map((change) => `  ${change}`),
+    ...plan.removals.map((removal) => `  removes ${removal}`),
+    ...plan.notes.map((note) => `  ${note}`),
+  ];
+  ctx.log.info(lines.join("\n"));
+}
+
+/** Refuses, before any change, an update that would remove what the endpoint has. */
+function refuseRemovals(ctx: DeployContext, removals: readonly string[]): void {
+  if (removals.length === 0 || ctx.config.allowRemoval) return;
+  throw new DeployError(
+    `The update would remove from endpoint '${ctx.config.endpointName}': ${removals.join("; ")}. Nothing was changed. Keep them in the spec, or set allow-removal: true to remove them.`,
+  );
+}
+
+/** Records how long this create or update took, for the next deploy's poll schedule. */
+async function recordTimingTag(
+  ctx: DeployContext,
+  change: ChangeMade,
+  previous: string | undefined,
+): Promise<void> {
+  const arn = ctx.report.endpointArn;
+  if (!arn) return;
+  const value = recordTiming(parseTiming(previous), change.kind, ctx.clock.now() - change.at);
+  await ctx.sagemaker
+    .addTags(arn, [{ Key: TAG_KEYS.timing, Value: value }])
+    .catch((error) =>
+      ctx.log.warning(`Could not record the deploy's timing: ${errorMessage(error)}`),
+    );
+}
+
 /**
- * The deploy itself: inspect (read-only), refuse conflicts, then CreateModel →
- * CreateEndpointConfig → CreateEndpoint or UpdateEndpoint, then wait per the status table,
- * doubting reads that contradict the call just made.
+ * The deploy itself: inspect (read-only), refuse conflicts, plan (and refuse removals), then
+ * CreateModel → CreateEndpointConfig → CreateEndpoint or UpdateEndpoint, then wait per the
+ * status table, doubting reads that contradict the call just made.
  */
 export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   const { config, report } = ctx;
@@ -106,8 +172,25 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   if (endpoint) {
     report.endpointArn = endpoint.EndpointArn;
     checkUpdatable(endpoint);
-    if (endpoint.EndpointConfigName === plan.configName) return unchanged(ctx, found, endpoint);
   }
+  const isUnchanged = endpoint?.EndpointConfigName === plan.configName;
+  const current = endpoint && !isUnchanged ? await readRunning(ctx, endpoint) : undefined;
+  const review = current ? reviewUpdate(current.running, plan) : { changes: [], removals: [] };
+  showPlan(ctx, {
+    operation: !endpoint ? "create" : isUnchanged ? "unchanged" : "update",
+    endpointName: config.endpointName,
+    modelName: plan.modelName,
+    endpointConfigName: plan.configName,
+    model: found.model ? "reuse" : "create",
+    endpointConfig: found.config ? "reuse" : "create",
+    changes: review.changes,
+    removals: review.removals,
+    notes: [],
+    dryRun: config.dryRun,
+  });
+  refuseRemovals(ctx, review.removals);
+  if (config.dryRun) return { kind: "dry-run" };
+  if (endpoint && isUnchanged) return unchanged(ctx, found, endpoint);
   await ensureResources(ctx, plan, found);
   const tags = endpointTags({
     plan,
@@ -120,5 +203,12 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
     : await createEndpoint(ctx, plan.configName, tags);
   ctx.log.info(`Watch it: ${consoleLinks.endpoint(config.region, config.endpointName)}`);
   if (!config.wait) return notWaited(ctx);
-  return waitFor(ctx, { expectedConfigName: plan.configName, change });
+  const previousTiming = current?.tags[TAG_KEYS.timing];
+  const outcome = await waitFor(ctx, {
+    expectedConfigName: plan.configName,
+    change,
+    expectedMs: parseTiming(previousTiming)[change.kind],
+  });
+  if (outcome.kind === "success") await recordTimingTag(ctx, change, previousTiming);
+  return outcome;
 }

@@ -1,5 +1,6 @@
 import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { errorMessage } from "./shared/errors.js";
+import { checkShape } from "./spec/shape-check.js";
 import { printable, quote } from "./validators.js";
 
 const TOP_LEVEL = [
@@ -83,6 +84,8 @@ function checkAutoRollback(config: unknown, problems: string[]): void {
 export function parseDeploymentConfig(text: string): {
   config?: DeploymentConfig;
   problems: string[];
+  /** Problems at the leaves, checked against SageMaker's model, each with its full path. */
+  shapeProblems?: string[];
 } {
   let value: unknown;
   try {
@@ -107,5 +110,9 @@ export function parseDeploymentConfig(text: string): {
   if (value.AutoRollbackConfiguration !== undefined) {
     checkAutoRollback(value.AutoRollbackConfiguration, problems);
   }
-  return problems.length > 0 ? { problems } : { config: value as DeploymentConfig, problems };
+  // The SDK drops members it does not know (`TerminationWaitInSecond`) without a word, so a
+  // typo would silently run a blue/green deploy without the asked-for safety.
+  const shapeProblems = checkShape(value, "DeploymentConfig", "deployment-config");
+  if (problems.length > 0 || shapeProblems.length > 0) return { problems, shapeProblems };
+  return { config: value as DeploymentConfig, problems };
 }

@@ -47,9 +47,7 @@ export class Reader {
     else if (/^\d+(\.\d+)?$/.test(value.trim()) && Number(value) > MAX_BARE_MINUTES) {
       // `wait-timeout: 300` would be five hours; nobody writing 300 means that.
       this.fail(name, value, `needs a unit: write ${value.trim()}s or ${value.trim()}m`);
-    }
-    else if (ms < min || ms > max) this.fail(name, value, `must be between ${range}`);
+    } else if (ms < min || ms > max) this.fail(name, value, `must be between ${range}`);
     return ms ?? 0;
   }
 }
-

@@ -1,9 +1,13 @@
 import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { parseDeploymentConfig } from "./deployment-config.js";
-import { InputError } from "./shared/errors.js";
-import { PATTERNS } from "./shared/patterns.js";
-import { RESERVED_TAG_COUNT, type Tag } from "./shared/tags.js";
 import { type InputReader, Reader } from "./input-reader.js";
+import { InputError } from "./shared/errors.js";
+import { isRecord, PATTERNS } from "./shared/patterns.js";
+import { RESERVED_TAG_COUNT, type Tag } from "./shared/tags.js";
+import { checkEndpointRules } from "./spec/endpoint-rules.js";
+import type { SpecDocument } from "./spec/load-spec.js";
+import { mergeSpec, type SimpleMembers, type SpecDeployment } from "./spec/merge-spec.js";
+import { checkInput, checkSpec } from "./spec/shape-check.js";
 import { parseInteger, parseKeyValueLines } from "./validators.js";
 
 export type { InputReader };
@@ -56,17 +60,26 @@ export interface Config {
   readonly pollIntervalMs: number;
   readonly cleanupOnFailure: boolean;
   readonly handoff?: HandoffSpec;
+  /** The whole model and endpoint config, when the `spec` input is given. */
+  readonly spec?: SpecDeployment;
+  /** allow-removal: an update may remove what the running endpoint has. */
+  readonly allowRemoval: boolean;
+  /** dry-run: inspect and plan, change nothing. */
+  readonly dryRun: boolean;
 }
 
 const NAME_HINT =
   "is not a valid SageMaker name (1-63 letters, digits and hyphens; no leading or trailing hyphen)";
 
-function readModel(r: Reader): ModelSpec {
+/** Whether the deploy's model and variants may come from a spec, so simple inputs are optional. */
+type Required = { readonly specGiven: boolean };
+
+function readModel(r: Reader, { specGiven }: Required): ModelSpec {
   const image = r.matching(
     "image",
     PATTERNS.image,
     "is not a container image URI (no spaces, at most 255 characters)",
-    true,
+    !specGiven,
   );
   const modelDataUrl = r.matching(
     "model-data-url",
@@ -77,20 +90,22 @@ function readModel(r: Reader): ModelSpec {
     "execution-role-arn",
     PATTERNS.roleArn,
     "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
-    true,
+    !specGiven,
   );
-  const environment: Record<string, string> = {};
+  // A Map, then own properties: a variable named `constructor` or `__proto__` is just a variable.
+  const variables = new Map<string, string>();
   const { pairs, problems } = parseKeyValueLines(r.raw("environment"));
   for (const problem of problems) r.problems.push(`environment: ${problem}`);
   for (const [key, value] of pairs) {
     if (!PATTERNS.environmentKey.test(key))
       r.fail("environment", key, "is not a valid variable name");
-    else if (key in environment) r.fail("environment", key, "is set twice");
+    else if (variables.has(key)) r.fail("environment", key, "is set twice");
     else if (value.length > 1024)
       r.fail("environment", key, "has a value longer than 1024 characters");
-    environment[key] = value;
+    variables.set(key, value);
   }
   if (pairs.length > 100) r.problems.push("environment: at most 100 variables");
+  const environment: Record<string, string> = Object.fromEntries(variables);
   return {
     image: image ?? "",
     ...(modelDataUrl ? { modelDataUrl } : {}),
@@ -99,7 +114,7 @@ function readModel(r: Reader): ModelSpec {
   };
 }
 
-function readVariant(r: Reader): VariantSpec {
+function readVariant(r: Reader, { specGiven }: Required): VariantSpec {
   const variantName = r.matching("variant-name", PATTERNS.resourceName, NAME_HINT) ?? "AllTraffic";
   const memory = r.text("serverless-memory-size");
   const concurrency = r.text("serverless-max-concurrency");
@@ -133,12 +148,12 @@ function readVariant(r: Reader): VariantSpec {
     };
   }
   const instanceType = r.text("instance-type");
-  if (instanceType === undefined) {
+  if (instanceType === undefined && !specGiven) {
     r.problems.push(
       "instance-type: required (or set serverless-memory-size and serverless-max-concurrency)",
     );
-  } else if (!PATTERNS.instanceType.test(instanceType)) {
-    r.fail("instance-type", instanceType, "is not a SageMaker instance type (e.g. ml.m5.large)");
+  } else if (instanceType !== undefined) {
+    r.problems.push(...checkInput("instance-type", instanceType, "ProductionVariantInstanceType"));
   }
   const count = r.text("initial-instance-count", { fallback: "1" }) ?? "1";
   const initialInstanceCount = parseInteger(count, 1, 1000);
@@ -195,13 +210,19 @@ function readHandoff(r: Reader): HandoffSpec | undefined {
  * Reads and checks every input at once. Throws {@link InputError} listing all problems, each
  * naming its input, so the user fixes them in one go and nothing is created meanwhile.
  */
-export function readConfig(read: InputReader, env: NodeJS.ProcessEnv = process.env): Config {
+export function readConfig(
+  read: InputReader,
+  env: NodeJS.ProcessEnv = process.env,
+  specDocument?: SpecDocument,
+): Config {
   const r = new Reader(read);
+  const specGiven = specDocument !== undefined;
   const endpointName = r.matching("endpoint-name", PATTERNS.resourceName, NAME_HINT, true) ?? "";
   const modelName = r.matching("model-name", PATTERNS.resourceName, NAME_HINT);
   const endpointConfigName = r.matching("endpoint-config-name", PATTERNS.resourceName, NAME_HINT);
-  const model = readModel(r);
-  const variant = readVariant(r);
+  const model = readModel(r, { specGiven });
+  const variant = readVariant(r, { specGiven });
+  const spec = specDocument ? readSpec(r, specDocument, model, variant) : undefined;
   const region = r.text("region", { fallback: env.AWS_REGION || env.AWS_DEFAULT_REGION });
   if (region === undefined)
     r.problems.push(
@@ -213,6 +234,7 @@ export function readConfig(read: InputReader, env: NodeJS.ProcessEnv = process.e
   const deploymentText = r.text("deployment-config");
   const deployment = deploymentText ? parseDeploymentConfig(deploymentText) : { problems: [] };
   for (const problem of deployment.problems) r.problems.push(`deployment-config: ${problem}`);
+  r.problems.push(...(deployment.shapeProblems ?? []));
   const wait = r.boolean("wait", true);
   const waitTimeoutMs = r.duration("wait-timeout", "60m", 1_000, WAIT_TIMEOUT_MAX_MS, "1s and 6h");
   const pollIntervalMs = r.duration(
@@ -224,6 +246,8 @@ export function readConfig(read: InputReader, env: NodeJS.ProcessEnv = process.e
   );
   const cleanupOnFailure = r.boolean("cleanup-on-failure", true);
   const handoff = readHandoff(r);
+  const allowRemoval = r.boolean("allow-removal", false);
+  const dryRun = r.boolean("dry-run", false);
   if (r.problems.length > 0) throw new InputError(r.problems);
   return {
     endpointName,
@@ -239,5 +263,51 @@ export function readConfig(read: InputReader, env: NodeJS.ProcessEnv = process.e
     pollIntervalMs,
     cleanupOnFailure,
     ...(handoff ? { handoff } : {}),
+    ...(spec ? { spec } : {}),
+    allowRemoval,
+    dryRun,
   };
+}
+
+/** The simple inputs as spec members: only those set, action.yml's defaults marked as such. */
+function simpleMembers(r: Reader, model: ModelSpec, variant: VariantSpec): SimpleMembers {
+  const defaulted = new Set<"VariantName" | "InitialInstanceCount">();
+  if (variant.variantName === "AllTraffic") defaulted.add("VariantName");
+  if ((r.text("initial-instance-count") ?? "1") === "1") defaulted.add("InitialInstanceCount");
+  return {
+    ...(model.image ? { image: model.image } : {}),
+    ...(model.modelDataUrl ? { modelDataUrl: model.modelDataUrl } : {}),
+    ...(model.executionRoleArn ? { executionRoleArn: model.executionRoleArn } : {}),
+    ...(Object.keys(model.environment).length > 0 ? { environment: { ...model.environment } } : {}),
+    variantName: variant.variantName,
+    ...(variant.serverless ? { serverless: variant.serverless } : {}),
+    ...(variant.instanceType ? { instanceType: variant.instanceType } : {}),
+    ...(variant.serverless ? {} : { initialInstanceCount: variant.initialInstanceCount ?? 1 }),
+    defaulted,
+  };
+}
+
+/** Checks the spec against SageMaker's model, merges the simple inputs in, and checks the result. */
+function readSpec(
+  r: Reader,
+  document: SpecDocument,
+  model: ModelSpec,
+  variant: VariantSpec,
+): SpecDeployment | undefined {
+  if (!document.ok) {
+    r.problems.push(document.problem);
+    return undefined;
+  }
+  if (!isRecord(document.value)) {
+    r.problems.push("spec: must be a mapping with model, endpoint-config and autoscaling sections");
+    return undefined;
+  }
+  const shapeProblems = checkSpec(document.value);
+  r.problems.push(...shapeProblems);
+  const merged = mergeSpec(document.value, simpleMembers(r, model, variant));
+  r.problems.push(...merged.problems);
+  if (shapeProblems.length > 0 || merged.problems.length > 0) return undefined;
+  const ruleProblems = checkEndpointRules(merged.deployment);
+  r.problems.push(...ruleProblems);
+  return ruleProblems.length > 0 ? undefined : merged.deployment;
 }

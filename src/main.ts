@@ -4,6 +4,7 @@ import type { DeployContext } from "./deploy-context.js";
 import { handoffDeadline } from "./deploy-plan.js";
 import { formatDuration } from "./durations.js";
 import { readConfig } from "./inputs.js";
+import { loadSpecDocument } from "./spec/load-spec.js";
 import { writeOutputs } from "./outputs.js";
 import type { ActionDependencies } from "./ports.js";
 import { consoleLinks, createReport } from "./report.js";
@@ -96,6 +97,10 @@ async function conclude(ctx: DeployContext, deps: ActionDependencies, outcome: D
       throw new StillProvisioning(
         `The AWS credentials expired or are invalid (${errorMessage(outcome.error)}), so endpoint '${report.endpointName}' can no longer be watched; it is still ${report.status ?? "provisioning"}. Raise role-duration-seconds in aws-actions/configure-aws-credentials (OIDC sessions last 1 h by default), lower wait-timeout, or set handoff-function so the companion Lambda waits instead.`,
       );
+    case "dry-run":
+      report.result = "dry-run";
+      ctx.log.info("Dry run: nothing was changed.");
+      return;
     case "not-waited":
       report.result = "not-waited";
       if (ctx.config.handoff) return handOffOrFail(ctx, deps, "wait is false");
@@ -122,7 +127,11 @@ async function watchUntil(ctx: Omit<DeployContext, "watchUntil">): Promise<numbe
 }
 
 async function createContext(deps: ActionDependencies): Promise<DeployContext> {
-  const config = readConfig(deps.input, deps.env);
+  const specInput = deps.input("spec").trim();
+  const spec = specInput
+    ? await loadSpecDocument(specInput, deps.env.GITHUB_WORKSPACE || process.cwd())
+    : undefined;
+  const config = readConfig(deps.input, deps.env, spec);
   const startedAt = deps.clock.now();
   const base = {
     sagemaker: deps.sagemaker(config.region, deps.cancelled),

@@ -15,6 +15,7 @@ export function writeOutputs(
     "endpoint-config-name": report.endpointConfigName,
     operation: report.operation,
     "handed-off": String(report.handedOff),
+    plan: report.plan ? JSON.stringify(report.plan) : undefined,
   };
   for (const [name, value] of Object.entries(outputs)) {
     if (value !== undefined && value !== "") setOutput(name, value);

@@ -1,3 +1,21 @@
+/** The plan a run logs, summarises and outputs (JSON) before it changes anything. */
+export interface Plan {
+  readonly operation: "create" | "update" | "unchanged";
+  readonly endpointName: string;
+  readonly modelName: string;
+  readonly endpointConfigName: string;
+  /** Whether the model and config are created, or exist already with this content. */
+  readonly model: "create" | "reuse";
+  readonly endpointConfig: "create" | "reuse";
+  /** For an update, a readable diff of the endpoint config (variants, counts, types, …). */
+  readonly changes: readonly string[];
+  /** What the update would remove from the running endpoint. */
+  readonly removals: readonly string[];
+  /** Notes such as instance counts kept from an autoscaled fleet. */
+  readonly notes: readonly string[];
+  readonly dryRun: boolean;
+}
+
 /** What a run did, kept as it goes, so outputs and the summary can be written at any point. */
 export interface RunReport {
   readonly region: string;
@@ -15,7 +33,15 @@ export interface RunReport {
   status?: string;
   failureReason?: string;
   readonly timeline: { readonly elapsedMs: number; readonly status: string }[];
-  result?: "success" | "failure" | "timeout" | "cancelled" | "handed-off" | "not-waited";
+  result?:
+    | "success"
+    | "failure"
+    | "timeout"
+    | "cancelled"
+    | "handed-off"
+    | "not-waited"
+    | "dry-run";
+  plan?: Plan;
   handedOff: boolean;
   /** Plain-language lines on the hand-off, cleanup and what is left provisioning. */
   readonly notes: string[];

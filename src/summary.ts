@@ -1,5 +1,5 @@
 import { formatDuration } from "./durations.js";
-import { consoleLinks, type RunReport } from "./report.js";
+import { consoleLinks, type Plan, type RunReport } from "./report.js";
 
 const RESULT_TEXT = {
   success: "✅ InService",
@@ -8,14 +8,34 @@ const RESULT_TEXT = {
   cancelled: "🛑 Cancelled",
   "handed-off": "➡️ Handed off to the companion Lambda",
   "not-waited": "▶️ Started (wait: false)",
+  "dry-run": "📝 Dry run: planned, nothing changed",
 } as const;
 
+/**
+ * Makes text from AWS or a user inert in Markdown: no table breaks, HTML, links, images,
+ * emphasis or @-mentions (a FailureReason like `[Re-run with admin creds](…)` stays text).
+ */
 function escapeCell(value: string): string {
-  return value.replace(/[|<>]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\r\n]+/g, " ");
+  return value
+    .replace(/[&|<>[\]()`*_~@\\!#]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[\r\n]+/g, " ");
 }
 
 function link(url: string, text: string): string {
   return `<a href="${url}">${escapeCell(text)}</a>`;
+}
+
+/** The plan as Markdown: what will be created or updated, and each change. */
+function renderPlan(plan: Plan): string[] {
+  const verb = { create: "Create", update: "Update", unchanged: "Leave unchanged" }[plan.operation];
+  return [
+    `### Plan${plan.dryRun ? " (dry run)" : ""}`,
+    "",
+    `- ${verb} endpoint ${escapeCell(plan.endpointName)} with endpoint config ${escapeCell(plan.endpointConfigName)} (${plan.endpointConfig}) and model ${escapeCell(plan.modelName)} (${plan.model})`,
+    ...plan.changes.map((change) => `- ${escapeCell(change)}`),
+    ...plan.removals.map((removal) => `- ⚠️ removes ${escapeCell(removal)}`),
+    ...plan.notes.map((note) => `- ${escapeCell(note)}`),
+  ];
 }
 
 /** The job summary: resources with ARNs and console links, the status timeline, the result. */
@@ -57,6 +77,7 @@ export function renderSummary(report: RunReport): string {
       (row) => `| ${row.map((cell, i) => (i === 1 ? cell : escapeCell(cell))).join(" | ")} |`,
     ),
   ];
+  if (report.plan) lines.push("", ...renderPlan(report.plan));
   if (report.timeline.length > 0) {
     lines.push("", "### Timeline", "", "| Elapsed | Status |", "| --- | --- |");
     for (const entry of report.timeline)

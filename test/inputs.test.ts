@@ -29,6 +29,8 @@ const MINIMAL_CONFIG: Config = {
   waitTimeoutMs: 3_600_000,
   pollIntervalMs: 15_000,
   cleanupOnFailure: true,
+  allowRemoval: false,
+  dryRun: false,
 };
 
 /** Reads a config from a name→value map, as the action does from `core.getInput`. */

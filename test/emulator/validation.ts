@@ -1,3 +1,4 @@
+import { checkShape, type ShapeName } from "../../src/spec/shape-check.js";
 import { validationError } from "./api-error.js";
 import { asList, asRecord, isRecord } from "./shapes.js";
 
@@ -249,7 +250,19 @@ export function validateCreateModel(input: Record<string, unknown>): string[] {
     checkContainer(problems, "primaryContainer", input.PrimaryContainer);
   }
   checkTags(problems, "tags", input.Tags);
+  if (problems.length === 0) problems.push(...modelConstraints(input, "CreateModelInput"));
   return problems;
+}
+
+/**
+ * Once the hand-written checks (AWS's own messages) pass, the members they do not reach, checked against the constraints
+ * generated from AWS's SageMaker model (src/spec/generated): unknown members, enums such as
+ * instance types, ranges such as VolumeSizeInGB, nested structures.
+ */
+function modelConstraints(input: Record<string, unknown>, shape: ShapeName): string[] {
+  return checkShape(input, shape, "request").map(
+    (problem) => `Value at '${problem.replace(/^request\.?/, "")}' failed to satisfy the API model's constraint`,
+  );
 }
 
 /** Constraint problems of a CreateEndpointConfig input. */
@@ -264,6 +277,8 @@ export function validateCreateEndpointConfig(input: Record<string, unknown>): st
     checkVariant(problems, `productionVariants.${index + 1}.member`, variant);
   });
   checkTags(problems, "tags", input.Tags);
+  if (problems.length === 0)
+    problems.push(...modelConstraints(input, "CreateEndpointConfigInput"));
   return problems;
 }
 
