@@ -18,6 +18,7 @@ const BENCHES = [
   "action-deploy",
   "aws-cli",
   "detection",
+  "polling",
   "handoff-runner-time",
   "lambda-cold-import",
 ] as const;
