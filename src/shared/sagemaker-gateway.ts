@@ -15,6 +15,17 @@ import {
   type DescribeEndpointConfigCommandOutput,
   DescribeModelCommand,
   type DescribeModelCommandOutput,
+  DescribeModelPackageCommand,
+  type DescribeModelPackageCommandOutput,
+  type EndpointConfigSummary,
+  type EndpointSummary,
+  type ListModelPackagesInput,
+  type ModelPackageSummary,
+  type ModelSummary,
+  paginateListEndpointConfigs,
+  paginateListEndpoints,
+  paginateListModelPackages,
+  paginateListModels,
   paginateListTags,
   type SageMakerClient,
   UpdateEndpointCommand,
@@ -30,8 +41,14 @@ export type Model = Omit<DescribeModelCommandOutput, "$metadata">;
 /** A DescribeEndpointConfig answer. */
 export type EndpointConfig = Omit<DescribeEndpointConfigCommandOutput, "$metadata">;
 
+/** A DescribeModelPackage answer. */
+export type ModelPackage = Omit<DescribeModelPackageCommandOutput, "$metadata">;
+export type { EndpointConfigSummary, EndpointSummary, ModelPackageSummary, ModelSummary };
+
 /** ListTags pages read at most (100 tags a page; SageMaker allows 50 tags a resource). */
 const MAX_TAG_PAGES = 5;
+/** List* pages read at most (100 items a page): a bound on an account with runaway resources. */
+const MAX_LIST_PAGES = 100;
 
 /**
  * Every SageMaker call the action and the companion make. Each call is wrapped once
@@ -55,6 +72,16 @@ export interface SageMakerGateway {
   /** All tags of a resource as a map, every page read. */
   listTags(arn: string): Promise<Record<string, string>>;
   addTags(arn: string, tags: readonly Tag[]): Promise<void>;
+  /** A model package version by ARN (or an unversioned package by name). */
+  describeModelPackage(nameOrArn: string): Promise<ModelPackage | undefined>;
+  /** Model package summaries in the order asked for, pages read until `limit` items. */
+  listModelPackages(input: ListModelPackagesInput, limit: number): Promise<ModelPackageSummary[]>;
+  /** Every model whose name contains `nameContains`, oldest first. */
+  listModels(nameContains: string): Promise<ModelSummary[]>;
+  /** Every endpoint config whose name contains `nameContains`, oldest first. */
+  listEndpointConfigs(nameContains: string): Promise<EndpointConfigSummary[]>;
+  /** Every endpoint of the region. */
+  listEndpoints(): Promise<EndpointSummary[]>;
 }
 
 /**
@@ -74,6 +101,11 @@ export const GATEWAY_OPERATIONS = {
   deleteModel: "DeleteModel",
   listTags: "ListTags",
   addTags: "AddTags",
+  describeModelPackage: "DescribeModelPackage",
+  listModelPackages: "ListModelPackages",
+  listModels: "ListModels",
+  listEndpointConfigs: "ListEndpointConfigs",
+  listEndpoints: "ListEndpoints",
 } as const satisfies Record<keyof SageMakerGateway, string>;
 
 /** Options for {@link createSageMakerGateway}. */
@@ -84,6 +116,22 @@ export interface GatewayOptions {
    * reads in flight are abandoned.
    */
   readonly signal?: AbortSignal;
+}
+
+/** Reads a paginator's items until `limit` items or {@link MAX_LIST_PAGES} pages. */
+async function collect<Page, Item>(
+  pager: AsyncIterable<Page>,
+  items: (page: Page) => readonly Item[] | undefined,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Item[]> {
+  const all: Item[] = [];
+  let pages = 0;
+  for await (const page of pager) {
+    all.push(...(items(page) ?? []));
+    pages += 1;
+    if (all.length >= limit || pages >= MAX_LIST_PAGES) break;
+  }
+  return all.slice(0, limit);
 }
 
 /** Builds the gateway over one SageMaker client. */
@@ -181,5 +229,46 @@ export function createSageMakerGateway(options: GatewayOptions): SageMakerGatewa
         client.send(new AddTagsCommand({ ResourceArn: arn, Tags: [...tags] })),
       );
     },
+    describeModelPackage: async (nameOrArn) =>
+      strip(
+        await read("DescribeModelPackage", nameOrArn, () =>
+          client.send(
+            new DescribeModelPackageCommand({ ModelPackageName: nameOrArn }),
+            sendOptions,
+          ),
+        ),
+      ),
+    listModelPackages: (input, limit) =>
+      callAws("ListModelPackages", input.ModelPackageGroupName ?? "", () =>
+        collect(
+          paginateListModelPackages({ client, pageSize: Math.min(limit, 100) }, input),
+          (page) => page.ModelPackageSummaryList,
+          limit,
+        ),
+      ),
+    listModels: (nameContains) =>
+      callAws("ListModels", nameContains, () =>
+        collect(
+          paginateListModels(
+            { client, pageSize: 100 },
+            { NameContains: nameContains, SortBy: "CreationTime", SortOrder: "Ascending" },
+          ),
+          (page) => page.Models,
+        ),
+      ),
+    listEndpointConfigs: (nameContains) =>
+      callAws("ListEndpointConfigs", nameContains, () =>
+        collect(
+          paginateListEndpointConfigs(
+            { client, pageSize: 100 },
+            { NameContains: nameContains, SortBy: "CreationTime", SortOrder: "Ascending" },
+          ),
+          (page) => page.EndpointConfigs,
+        ),
+      ),
+    listEndpoints: () =>
+      callAws("ListEndpoints", "", () =>
+        collect(paginateListEndpoints({ client, pageSize: 100 }, {}), (page) => page.Endpoints),
+      ),
   };
 }

@@ -10,7 +10,15 @@ import {
   listEndpoints,
   updateEndpoint,
 } from "./endpoint-operations.js";
+import { listEndpointConfigs, listModels } from "./list-operations.js";
 import { createModel, deleteModel, describeModel } from "./model-operations.js";
+import {
+  createModelPackage,
+  createModelPackageGroup,
+  describeModelPackage,
+  listModelPackages,
+  updateModelPackage,
+} from "./model-package-operations.js";
 import type { Handler } from "./operation-context.js";
 import { addTags, listTags } from "./tag-operations.js";
 
@@ -29,6 +37,13 @@ export const OPERATIONS = {
   ListEndpoints: listEndpoints,
   AddTags: addTags,
   ListTags: listTags,
+  ListModels: listModels,
+  ListEndpointConfigs: listEndpointConfigs,
+  CreateModelPackageGroup: createModelPackageGroup,
+  CreateModelPackage: createModelPackage,
+  UpdateModelPackage: updateModelPackage,
+  DescribeModelPackage: describeModelPackage,
+  ListModelPackages: listModelPackages,
 } as const satisfies Record<string, Handler>;
 
 /** One of the operations in OPERATIONS. */
