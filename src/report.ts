@@ -4,9 +4,12 @@ export interface Plan {
   readonly endpointName: string;
   readonly modelName: string;
   readonly endpointConfigName: string;
-  /** Whether the model and config are created, or exist already with this content. */
-  readonly model: "create" | "reuse";
-  readonly endpointConfig: "create" | "reuse";
+  /**
+   * Whether the model and config are created, exist already with this content, or (derived,
+   * content-addressed names, not looked up) are created unless a resource of that name exists.
+   */
+  readonly model: "create" | "reuse" | "create-or-reuse";
+  readonly endpointConfig: "create" | "reuse" | "create-or-reuse";
   /** For an update, a readable diff of the endpoint config (variants, counts, types, …). */
   readonly changes: readonly string[];
   /** What the update would remove from the running endpoint. */
