@@ -1,0 +1,266 @@
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import type { Log } from "./ports.js";
+import type { InvokeAnswer, RuntimeGateway } from "./runtime-gateway.js";
+import type { Clock } from "./shared/clock.js";
+import { DeployError, errorMessage } from "./shared/errors.js";
+import type { Endpoint, SageMakerGateway } from "./shared/sagemaker-gateway.js";
+import { waitForEndpoint } from "./shared/wait.js";
+import { quote } from "./validators.js";
+
+/** What the answer must hold: a substring, or a JSON object that is a subset of the JSON answer. */
+export type SmokeExpectation =
+  | { readonly kind: "substring"; readonly text: string }
+  | { readonly kind: "json"; readonly value: Readonly<Record<string, unknown>> };
+
+/** The smoke test, read from its inputs. */
+export interface SmokeTestSpec {
+  readonly body: Uint8Array;
+  /** "inline", or the path in the workspace the body came from. */
+  readonly source: string;
+  readonly contentType: string;
+  readonly expect?: SmokeExpectation;
+}
+
+/** How a smoke test ended, with a short printable reason. */
+export interface SmokeVerdict {
+  readonly ok: boolean;
+  readonly reason: string;
+}
+
+/** InvokeEndpoint's payload limit for real-time endpoints (6 MB). */
+export const MAX_SMOKE_BODY_BYTES = 6 * 1024 * 1024;
+/** How much of an answer a reason quotes. */
+const QUOTED_ANSWER_CHARS = 200;
+
+/**
+ * Reads the smoke-test body: inline text, or `@path` relative to the workspace. A path that
+ * leaves the workspace (`..`, absolute, or a symbolic link out of it) is refused.
+ */
+export function readSmokeTestBody(
+  raw: string,
+  workspace: string,
+): { readonly body: Uint8Array; readonly source: string } | { readonly problem: string } {
+  if (!raw.startsWith("@")) {
+    const body = new TextEncoder().encode(raw);
+    return body.length > MAX_SMOKE_BODY_BYTES
+      ? { problem: `smoke-test: the inline body is larger than 6 MB (InvokeEndpoint's limit)` }
+      : { body, source: "inline" };
+  }
+  const path = raw.slice(1).trim();
+  const outside = { problem: `smoke-test: ${quote(raw)} is outside the workspace` };
+  const file = resolve(workspace, path);
+  const inside = (target: string, root: string) => {
+    const rel = relative(root, target);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  };
+  if (path === "" || !inside(file, workspace)) return outside;
+  try {
+    if (!inside(realpathSync(file), realpathSync(workspace))) return outside;
+    if (statSync(file).size > MAX_SMOKE_BODY_BYTES)
+      return { problem: `smoke-test: ${quote(raw)} is larger than 6 MB (InvokeEndpoint's limit)` };
+    return { body: new Uint8Array(readFileSync(file)), source: path };
+  } catch (error) {
+    const missing = (error as { code?: string }).code === "ENOENT";
+    return {
+      problem: missing
+        ? `smoke-test: ${quote(raw)} does not exist in the workspace (check out the repository first)`
+        : `smoke-test: ${quote(raw)} could not be read: ${errorMessage(error)}`,
+    };
+  }
+}
+
+function short(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > QUOTED_ANSWER_CHARS ? `${flat.slice(0, QUOTED_ANSWER_CHARS)}…` : flat;
+}
+
+function show(value: unknown): string {
+  return short(JSON.stringify(value) ?? String(value));
+}
+
+/**
+ * Where `actual` fails to contain `expected`, as a JSON path with both values, or `undefined`.
+ * Objects match when every expected member matches; arrays element by element, same length.
+ */
+export function subsetMismatch(expected: unknown, actual: unknown, path = "$"): string | undefined {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length)
+      return `${path}: expected ${show(expected)}, got ${show(actual)}`;
+    for (const [index, item] of expected.entries()) {
+      const mismatch = subsetMismatch(item, actual[index], `${path}[${index}]`);
+      if (mismatch) return mismatch;
+    }
+    return undefined;
+  }
+  if (expected !== null && typeof expected === "object") {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual))
+      return `${path}: expected an object, got ${show(actual)}`;
+    for (const [key, value] of Object.entries(expected)) {
+      const mismatch = subsetMismatch(
+        value,
+        (actual as Record<string, unknown>)[key],
+        `${path}.${key}`,
+      );
+      if (mismatch) return mismatch;
+    }
+    return undefined;
+  }
+  return Object.is(expected, actual)
+    ? undefined
+    : `${path}: expected ${show(expected)}, got ${show(actual)}`;
+}
+
+/** Why an answer does not meet the expectation, or `undefined` when it does. */
+export function judgeAnswer(
+  text: string,
+  expectation: SmokeExpectation | undefined,
+): string | undefined {
+  if (expectation === undefined) return undefined;
+  if (expectation.kind === "substring") {
+    return text.includes(expectation.text)
+      ? undefined
+      : `the answer does not contain ${quote(expectation.text)} (answer: ${quote(short(text), QUOTED_ANSWER_CHARS)})`;
+  }
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return `the answer is not JSON (answer: ${quote(short(text), QUOTED_ANSWER_CHARS)})`;
+  }
+  const mismatch = subsetMismatch(expectation.value, answer);
+  return mismatch ? `the answer does not match smoke-test-expect at ${mismatch}` : undefined;
+}
+
+function failedCall(answer: Extract<InvokeAnswer, { ok: false }>): string {
+  if (answer.error === "ModelError") {
+    const status = answer.modelStatus ?? answer.status ?? "an error";
+    return `the model answered ${status}: ${short(answer.message)}`;
+  }
+  const status = answer.status === undefined ? "" : ` (HTTP ${answer.status})`;
+  return `InvokeEndpoint failed: ${answer.error}${status}: ${short(answer.message)}`;
+}
+
+/** The production variants an endpoint runs, as DescribeEndpoint lists them. */
+export function variantsOf(endpoint: Endpoint): string[] {
+  return (endpoint.ProductionVariants ?? []).flatMap((v) => (v.VariantName ? [v.VariantName] : []));
+}
+
+/** Options for {@link runSmokeTest}. */
+export interface SmokeTestOptions {
+  readonly runtime: RuntimeGateway;
+  readonly endpointName: string;
+  /** The endpoint's production variants; with more than one, each is invoked (TargetVariant). */
+  readonly variants: readonly string[];
+  readonly spec: SmokeTestSpec;
+  readonly log: Log;
+  readonly clock?: Clock;
+}
+
+/**
+ * Sends the smoke-test body with InvokeEndpoint (to each production variant when there are
+ * several) and judges the answers: an error answer (ModelError and the like) fails, and so does
+ * an answer that does not meet smoke-test-expect. Never throws.
+ */
+export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeVerdict> {
+  const { spec, log } = options;
+  const targets = options.variants.length > 1 ? options.variants : [undefined];
+  for (const variant of targets) {
+    const started = options.clock?.now();
+    const answer = await options.runtime.invokeEndpoint({
+      endpointName: options.endpointName,
+      body: spec.body,
+      contentType: spec.contentType,
+      ...(variant ? { targetVariant: variant } : {}),
+    });
+    const who = variant ?? (answer.ok ? answer.variant : undefined) ?? options.endpointName;
+    const took =
+      started === undefined ? "" : ` in ${(options.clock?.now() ?? started) - started} ms`;
+    if (!answer.ok) return { ok: false, reason: `variant ${who}: ${failedCall(answer)}` };
+    const text = new TextDecoder().decode(answer.body);
+    log.debug(`Smoke test answer of ${who}: ${short(text)}`);
+    const problem = judgeAnswer(text, spec.expect);
+    if (problem) return { ok: false, reason: `variant ${who}: ${problem}` };
+    log.info(
+      `Smoke test: variant ${who} answered${took} (${answer.body.length} bytes), as expected.`,
+    );
+  }
+  const which = targets.length > 1 ? `all ${targets.length} variants` : "the endpoint";
+  return { ok: true, reason: `${which} answered the smoke test as expected` };
+}
+
+/** The step's failure after a smoke test failed. */
+export class SmokeTestFailed extends DeployError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SmokeTestFailed";
+  }
+}
+
+/** Options for {@link revertUpdate}. */
+export interface RevertOptions {
+  readonly gateway: SageMakerGateway;
+  readonly endpointName: string;
+  /** The config the endpoint ran before this deploy's update (the action never deletes it). */
+  readonly previousConfigName: string;
+  /** The config the failed smoke test ran against. */
+  readonly failedConfigName: string;
+  readonly verdict: SmokeVerdict;
+  /** When to stop waiting for the revert (epoch ms). */
+  readonly deadline: number;
+  readonly nextDelay: (elapsedMs: number) => number;
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+  readonly log: Log;
+}
+
+/**
+ * Puts the endpoint back on the config it ran before (UpdateEndpoint), waits until it is
+ * InService on it, and throws {@link SmokeTestFailed}: "smoke test failed …; rolled back to
+ * <config>", or why the rollback did not finish and how to finish it by hand.
+ */
+export async function revertUpdate(options: RevertOptions): Promise<never> {
+  const { gateway, endpointName, previousConfigName: previous } = options;
+  const failed = `smoke test failed (${options.verdict.reason})`;
+  const byHand = `Roll back by hand: aws sagemaker update-endpoint --endpoint-name ${endpointName} --endpoint-config-name ${previous}`;
+  options.log.warning(`${failed}; rolling endpoint ${endpointName} back to ${previous}.`);
+  const at = options.clock.now();
+  try {
+    await gateway.updateEndpoint({ EndpointName: endpointName, EndpointConfigName: previous });
+  } catch (error) {
+    throw new SmokeTestFailed(
+      `${failed}; rolling back to ${previous} failed: ${errorMessage(error)}. The endpoint still serves ${options.failedConfigName}. ${byHand}`,
+      { cause: error },
+    );
+  }
+  const outcome = await waitForEndpoint({
+    gateway,
+    endpointName,
+    expectedConfigName: previous,
+    change: { kind: "update", at },
+    deadline: options.deadline,
+    nextDelay: options.nextDelay,
+    clock: options.clock,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onStatusChange: (endpoint) =>
+      options.log.info(
+        `endpoint ${endpointName}: ${endpoint.EndpointStatus ?? "Unknown"} (rollback)`,
+      ),
+  });
+  if (outcome.kind === "success")
+    throw new SmokeTestFailed(`${failed}; rolled back to ${previous}`);
+  const why =
+    outcome.kind === "failure"
+      ? outcome.reason
+      : `the endpoint is still ${outcome.endpoint?.EndpointStatus ?? "updating"} (${outcome.kind})`;
+  throw new SmokeTestFailed(
+    `${failed}; the rollback to ${previous} did not finish: ${why}. ${byHand}`,
+  );
+}
+
+/** The failure after a smoke test of a newly created endpoint: there is nothing to go back to. */
+export function createdEndpointFailed(verdict: SmokeVerdict): SmokeTestFailed {
+  return new SmokeTestFailed(
+    `smoke test failed (${verdict.reason}); the endpoint was just created, so there is no earlier config to roll back to`,
+  );
+}
