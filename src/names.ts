@@ -18,6 +18,21 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What every derived name of an endpoint starts with: `<endpoint-name, trimmed>-`. */
+export function derivedNamePrefix(endpointName: string): string {
+  return `${endpointName.slice(0, MAX_NAME_LENGTH - HASH_LENGTH - 1).replace(/-+$/, "")}-`;
+}
+
+/** True for a name {@link deriveName} could have given one of this endpoint's resources. */
+export function isDerivedName(endpointName: string, name: string): boolean {
+  const prefix = derivedNamePrefix(endpointName);
+  const hash = name.slice(prefix.length);
+  return (
+    name.toLowerCase().startsWith(prefix.toLowerCase()) &&
+    new RegExp(`^[0-9a-f]{${HASH_LENGTH}}$`).test(hash)
+  );
+}
+
 /** `<endpoint-name>-<hash of content>`, trimmed to 63 characters and still a valid name. */
 export function deriveName(
   endpointName: string,
@@ -28,8 +43,7 @@ export function deriveName(
     .update(`${kind}\n${canonicalJson(content)}`)
     .digest("hex")
     .slice(0, HASH_LENGTH);
-  const prefix = endpointName.slice(0, MAX_NAME_LENGTH - HASH_LENGTH - 1).replace(/-+$/, "");
-  return `${prefix}-${hash}`;
+  return `${derivedNamePrefix(endpointName)}${hash}`;
 }
 
 /** The model's name: the `model-name` input, or derived from what the model holds. */

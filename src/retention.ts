@@ -1,0 +1,220 @@
+import { CONFIRM_READ_GAP_MS } from "./cleanup.js";
+import { derivedNamePrefix, isDerivedName } from "./names.js";
+import type { Log } from "./ports.js";
+import type { Clock } from "./shared/clock.js";
+import { errorMessage } from "./shared/errors.js";
+import type { SageMakerGateway } from "./shared/sagemaker-gateway.js";
+import { sanitizeTagValue, TAG_KEYS } from "./shared/tags.js";
+
+/** Calls made at once while surveying (SageMaker throttles Describe* and ListTags per account). */
+const SURVEY_CONCURRENCY = 4;
+/** Endpoint names up to this length keep their whole name in derived names (63 - 12 - 1). */
+const UNTRIMMED_NAME_LENGTH = 50;
+
+/** Options for {@link applyRetention}. */
+export interface RetentionOptions {
+  readonly gateway: SageMakerGateway;
+  readonly endpointName: string;
+  /** `owner/repo` of the run: only resources tagged with it are this action's for this repository. */
+  readonly repository: string;
+  /** keep-versions: how many of the newest models and configs to keep. */
+  readonly keep: number;
+  /** The config the endpoint runs now. */
+  readonly currentConfigName: string;
+  /** The config it ran before this deploy (what a rollback uses); when unknown, the newest older one is kept. */
+  readonly previousConfigName?: string;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+/** What retention did. */
+export interface RetentionResult {
+  /** "model NAME" / "endpoint config NAME", in the order deleted. */
+  readonly deleted: readonly string[];
+  /** Deletions that failed, each with why; the resource is left in place. */
+  readonly failed: readonly string[];
+}
+
+interface Owned {
+  readonly name: string;
+  readonly created: number;
+}
+
+/** One consistent look at the endpoint's resources: what may go, decided from this look alone. */
+interface Survey {
+  readonly configs: ReadonlySet<string>;
+  readonly models: ReadonlySet<string>;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of the answers. */
+async function pooled<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>) {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const byNewest = (a: Owned, b: Owned) => b.created - a.created || (a.name < b.name ? 1 : -1);
+
+/** The resources named and tagged as this action's, for this endpoint and repository, newest first. */
+async function owned(
+  options: RetentionOptions,
+  listed: readonly {
+    name?: string | undefined;
+    arn?: string | undefined;
+    created?: Date | undefined;
+  }[],
+): Promise<Owned[]> {
+  const repository = sanitizeTagValue(options.repository);
+  const named = listed.filter(
+    (r) =>
+      r.name !== undefined && r.arn !== undefined && isDerivedName(options.endpointName, r.name),
+  );
+  const tags = await pooled(named, SURVEY_CONCURRENCY, (r) =>
+    options.gateway.listTags(r.arn ?? ""),
+  );
+  return named
+    .filter((_, i) => tags[i]?.[TAG_KEYS.repository] === repository && tags[i]?.[TAG_KEYS.deployId])
+    .map((r) => ({ name: r.name ?? "", created: r.created?.getTime() ?? 0 }))
+    .sort(byNewest);
+}
+
+/** Every config an endpoint of the region runs or is moving to. */
+async function configsInUse(gateway: SageMakerGateway): Promise<Set<string>> {
+  const endpoints = await gateway.listEndpoints();
+  const described = await pooled(endpoints, SURVEY_CONCURRENCY, (e) =>
+    gateway.describeEndpoint(e.EndpointName ?? ""),
+  );
+  return new Set(
+    described.flatMap((e) => [
+      ...(e?.EndpointConfigName ? [e.EndpointConfigName] : []),
+      ...(e?.PendingDeploymentSummary?.EndpointConfigName
+        ? [e.PendingDeploymentSummary.EndpointConfigName]
+        : []),
+    ]),
+  );
+}
+
+/** The models the given configs serve (production and shadow variants). */
+async function modelsOf(
+  gateway: SageMakerGateway,
+  configs: Iterable<string>,
+): Promise<Set<string>> {
+  const described = await pooled([...configs], SURVEY_CONCURRENCY, (name) =>
+    gateway.describeEndpointConfig(name),
+  );
+  return new Set(
+    described.flatMap((config) =>
+      [...(config?.ProductionVariants ?? []), ...(config?.ShadowProductionVariants ?? [])].flatMap(
+        (variant) => (variant.ModelName ? [variant.ModelName] : []),
+      ),
+    ),
+  );
+}
+
+/** Reads everything once and decides, from that read alone, what retention would delete. */
+async function survey(options: RetentionOptions): Promise<Survey> {
+  const { gateway, keep } = options;
+  const prefix = derivedNamePrefix(options.endpointName);
+  const [models, configs, inUse] = await Promise.all([
+    gateway.listModels(prefix).then((list) =>
+      owned(
+        options,
+        list.map((m) => ({ name: m.ModelName, arn: m.ModelArn, created: m.CreationTime })),
+      ),
+    ),
+    gateway.listEndpointConfigs(prefix).then((list) =>
+      owned(
+        options,
+        list.map((c) => ({
+          name: c.EndpointConfigName,
+          arn: c.EndpointConfigArn,
+          created: c.CreationTime,
+        })),
+      ),
+    ),
+    configsInUse(gateway),
+  ]);
+  const current = options.currentConfigName;
+  const previous =
+    options.previousConfigName ?? configs.find((c) => c.name !== current)?.name ?? current;
+  const keptConfigs = new Set([
+    ...configs.slice(0, keep).map((c) => c.name),
+    current,
+    previous,
+    ...inUse,
+  ]);
+  const servedModels = await modelsOf(gateway, keptConfigs);
+  const keptModels = new Set([...models.slice(0, keep).map((m) => m.name), ...servedModels]);
+  return {
+    configs: new Set(configs.map((c) => c.name).filter((name) => !keptConfigs.has(name))),
+    models: new Set(models.map((m) => m.name).filter((name) => !keptModels.has(name))),
+  };
+}
+
+function agreed(first: ReadonlySet<string>, second: ReadonlySet<string>): string[] {
+  return [...first].filter((name) => second.has(name));
+}
+
+/**
+ * keep-versions: after a successful deploy, deletes the models and endpoint configs this action
+ * created for this endpoint (a derived name and this repository's provenance tags prove it)
+ * beyond the newest `keep`, by CreationTime. Never the current config, the previous one (a
+ * rollback's target), any config an endpoint runs or is moving to, nor a model a kept config
+ * serves. Everything is read twice, {@link CONFIRM_READ_GAP_MS} apart, and only what both reads
+ * agree on is deleted. Configs go first, then models. Never throws: a failed read deletes nothing.
+ */
+export async function applyRetention(options: RetentionOptions): Promise<RetentionResult> {
+  const { gateway, log } = options;
+  if (options.endpointName.length > UNTRIMMED_NAME_LENGTH) {
+    log.warning(
+      `keep-versions: endpoint names longer than ${UNTRIMMED_NAME_LENGTH} characters are cut in derived names, so another endpoint's resources could share them; nothing is deleted.`,
+    );
+    return { deleted: [], failed: [] };
+  }
+  let configs: string[];
+  let models: string[];
+  try {
+    const first = await survey(options);
+    await options.clock.sleep(CONFIRM_READ_GAP_MS);
+    const second = await survey(options);
+    configs = agreed(first.configs, second.configs);
+    models = agreed(first.models, second.models);
+  } catch (error) {
+    log.warning(
+      `keep-versions: could not read the endpoint's resources, so nothing is deleted: ${errorMessage(error)}`,
+    );
+    return { deleted: [], failed: [] };
+  }
+  const deleted: string[] = [];
+  const failed: string[] = [];
+  const remove = async (label: string, call: () => Promise<boolean>) => {
+    try {
+      await call();
+      deleted.push(label);
+    } catch (error) {
+      failed.push(`${label} (${errorMessage(error)})`);
+    }
+  };
+  const kept: string[] = [];
+  for (const name of configs) {
+    const before = failed.length;
+    await remove(`endpoint config ${name}`, () => gateway.deleteEndpointConfig(name));
+    if (failed.length > before) kept.push(name);
+  }
+  // A config that could not be deleted still names its models: they stay with it.
+  const stillServed =
+    kept.length > 0 ? await modelsOf(gateway, kept).catch(() => undefined) : new Set();
+  for (const name of stillServed ? models.filter((m) => !stillServed.has(m)) : []) {
+    await remove(`model ${name}`, () => gateway.deleteModel(name));
+  }
+  if (deleted.length > 0) log.info(`keep-versions ${options.keep}: deleted ${deleted.join(", ")}.`);
+  if (failed.length > 0) log.warning(`keep-versions: could not delete ${failed.join(", ")}.`);
+  return { deleted, failed };
+}
