@@ -5,6 +5,7 @@ export const ERROR_TYPE = {
   internal: "InternalFailure",
   unknownOperation: "UnknownOperationException",
   serialization: "SerializationException",
+  expiredToken: "ExpiredTokenException",
 } as const;
 
 /** An AWS error answer: `__type`/`x-amzn-errortype`, message and HTTP status. */

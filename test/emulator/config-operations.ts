@@ -64,7 +64,8 @@ export function deleteEndpointConfig(
   const config = requireConfig(ctx, String(input.EndpointConfigName));
   const same = (name: string | undefined) => name?.toLowerCase() === config.name.toLowerCase();
   for (const endpoint of ctx.store.endpoints()) {
-    if (same(endpoint.configName) || same(endpoint.pending?.configName)) {
+    const uses = [endpoint.configName, endpoint.pending?.configName, endpoint.partlyOn];
+    if (uses.some(same)) {
       ctx.recordViolation(
         `DeleteEndpointConfig '${config.name}' while endpoint '${endpoint.name}' uses it`,
       );

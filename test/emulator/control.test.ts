@@ -206,6 +206,56 @@ describe("SageMaker emulator controls", () => {
       expect(violations.body).toEqual([]);
     });
 
+    it("holds calls and releases them", async () => {
+      // prepare
+      emulator.seed({ models: [modelInput("m")] });
+      await control("POST", "hold", { operations: ["DescribeModel"], count: 1 });
+      const described = client.send(new DescribeModelCommand({ ModelName: "m" }));
+      // act
+      let held = await control("GET", "held");
+      while (held.body.held === 0) held = await control("GET", "held");
+      await control("POST", "release");
+      // assess
+      expect(held.body).toEqual({ held: 1 });
+      expect((await described).ModelName).toBe("m");
+      expect((await control("GET", "held")).body).toEqual({ held: 0 });
+    });
+
+    it("expires the credentials, now or at a time on the emulator's clock", async () => {
+      // prepare
+      emulator.seed({ models: [modelInput("m")] });
+      await control("POST", "expire-credentials", { at: clock.now() + 1_000 });
+      const describeModel = () =>
+        client.send(new DescribeModelCommand({ ModelName: "m" })).then(
+          () => "ok",
+          (e) => e.name,
+        );
+      // act
+      const before = await describeModel();
+      clock.advance(1_000);
+      const after = await describeModel();
+      // assess
+      expect([before, after]).toEqual(["ok", "ExpiredTokenException"]);
+    });
+
+    it("takes stale reads and credential expiry as faults", async () => {
+      // prepare
+      await control("POST", "faults", {
+        staleReads: { afterCreate: 1 },
+        credentialsExpire: { afterRequests: 4 },
+      });
+      // act
+      await createEndpointStack(client, "e");
+      const first = await client
+        .send(new DescribeEndpointCommand({ EndpointName: "e" }))
+        .catch((e) => e.name);
+      const second = await client
+        .send(new DescribeEndpointCommand({ EndpointName: "e" }))
+        .catch((e) => e.name);
+      // assess
+      expect([first, second]).toEqual(["ValidationException", "ExpiredTokenException"]);
+    });
+
     it("resets everything", async () => {
       // prepare
       emulator.seed({ models: [modelInput("m")] });
@@ -229,6 +279,34 @@ describe("SageMaker emulator controls", () => {
         body: { throttleRate: 2 },
         status: 400,
         message: /throttleRate must be a number from 0 to 1/,
+      },
+      {
+        method: "POST" as const,
+        name: "faults",
+        body: { staleReads: { afterUpdate: -1 } },
+        status: 400,
+        message: /faults.staleReads.afterUpdate must be a whole number of reads/,
+      },
+      {
+        method: "POST" as const,
+        name: "faults",
+        body: { credentialsExpire: { counting: "DescribeEndpoint" } },
+        status: 400,
+        message: /credentialsExpire.counting must be a list/,
+      },
+      {
+        method: "POST" as const,
+        name: "lifecycle",
+        body: { endpointName: "e", lifecycle: { staleReads: { afterCreate: 1.5 } } },
+        status: 400,
+        message: /lifecycle.staleReads.afterCreate/,
+      },
+      {
+        method: "POST" as const,
+        name: "hold",
+        body: { operations: "DescribeEndpoint" },
+        status: 400,
+        message: /operations must be a list/,
       },
       {
         method: "POST" as const,

@@ -3,13 +3,22 @@ import type { EmulatorControls } from "./emulator-core.js";
 import { parseFaults } from "./faults.js";
 import { parseLifecycle } from "./lifecycle.js";
 import { asRecord, isRecord } from "./shapes.js";
-import type { SeedResources } from "./types.js";
+import type { Hold, SeedResources } from "./types.js";
 import { writeJson } from "./wire.js";
 
 /** Path prefix of the control API; never subject to faults, never recorded. */
 export const CONTROL_PREFIX = "/__emulator/";
 
 type ControlRoute = (emulator: EmulatorControls, body: unknown) => unknown;
+
+/** Holds made over HTTP, per emulator, released together by `POST release`. */
+const httpHolds = new WeakMap<EmulatorControls, Hold[]>();
+
+function holdsOf(emulator: EmulatorControls): Hold[] {
+  const holds = httpHolds.get(emulator) ?? [];
+  httpHolds.set(emulator, holds);
+  return holds;
+}
 
 function requireString(body: Record<string, unknown>, field: string): string {
   const value = body[field];
@@ -46,6 +55,31 @@ const ROUTES: Readonly<Record<string, ControlRoute>> = {
     return {};
   },
   "POST fail-next": failNext,
+  "POST hold": (emulator, body) => {
+    const input = asRecord(body);
+    const operations = input.operations;
+    if (!Array.isArray(operations) || !operations.every((op) => typeof op === "string")) {
+      throw new Error("operations must be a list of operation names");
+    }
+    const count = typeof input.count === "number" ? input.count : undefined;
+    holdsOf(emulator).push(
+      emulator.hold({ operations, ...(count === undefined ? {} : { count }) }),
+    );
+    return {};
+  },
+  "GET held": (emulator) => ({
+    held: holdsOf(emulator).reduce((sum, hold) => sum + hold.held, 0),
+  }),
+  "POST release": (emulator) => {
+    for (const hold of holdsOf(emulator).splice(0)) hold.release();
+    return {};
+  },
+  "POST expire-credentials": (emulator, body) => {
+    const at = asRecord(body).at;
+    if (at !== undefined && typeof at !== "number") throw new Error("at must be epoch ms");
+    emulator.expireCredentials(at);
+    return {};
+  },
   "POST seed": (emulator, body) => {
     if (!isRecord(body)) throw new Error("seed body must be an object");
     emulator.seed(body as SeedResources);

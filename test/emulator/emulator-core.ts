@@ -1,6 +1,7 @@
 import { ApiError, ERROR_TYPE, internalError, throttlingError } from "./api-error.js";
 import type { RandomFault } from "./faults.js";
-import { FailNextQueue, FaultInjector, TokenBucket } from "./faults.js";
+import { CredentialExpiryClock, FailNextQueue, FaultInjector, TokenBucket } from "./faults.js";
+import { Holds } from "./holds.js";
 import { resolveLifecycle } from "./lifecycle.js";
 import type { Handler, OperationContext } from "./operation-context.js";
 import { findHandler, isMutating } from "./operations.js";
@@ -12,6 +13,8 @@ import type {
   EmulatorState,
   FaultKind,
   Faults,
+  Hold,
+  HoldOptions,
   InjectedError,
   Lifecycle,
   RecordedRequest,
@@ -48,6 +51,14 @@ function fail(error: ApiError, fault?: FaultKind): Decision {
   return { answer: { kind: "error", error }, fault };
 }
 
+/** AWS's answer to a call signed with an expired session token. */
+function expiredTokenError(): ApiError {
+  return new ApiError(
+    ERROR_TYPE.expiredToken,
+    "The security token included in the request is expired",
+  );
+}
+
 function randomFaultAnswer(fault: Exclude<RandomFault, "drop-after">): Answer {
   if (fault === "throttle") return { kind: "error", error: throttlingError() };
   if (fault === "server-error") return { kind: "error", error: internalError() };
@@ -64,13 +75,18 @@ export class EmulatorCore implements EmulatorControls {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly handled = new WeakSet<RecordedRequest>();
   private readonly now: () => number;
+  private readonly holds = new Holds();
+  private faultOptions: Faults | undefined;
   private faults: FaultInjector;
+  private credentials: CredentialExpiryClock;
   private rateLimiter: TokenBucket | undefined;
 
   constructor(private readonly options: EmulatorOptions = {}) {
     this.now = options.now ?? Date.now;
     this.store = new ResourceStore(this.now);
+    this.faultOptions = options.faults;
     this.faults = new FaultInjector(options.faults);
+    this.credentials = new CredentialExpiryClock(options.faults?.credentialsExpire, this.now);
     this.rateLimiter = this.newRateLimiter();
   }
 
@@ -106,6 +122,9 @@ export class EmulatorCore implements EmulatorControls {
     if (call.input === undefined) {
       return fail(new ApiError(ERROR_TYPE.serialization, "Request body is not a JSON object."));
     }
+    const held = await this.holds.pass(call.operation);
+    if (this.credentials.expired()) return fail(expiredTokenError(), "expired-token");
+    this.credentials.count(call.operation);
     if (this.rateLimiter !== undefined && !this.rateLimiter.take()) {
       return fail(throttlingError(), "rate-limit");
     }
@@ -121,20 +140,29 @@ export class EmulatorCore implements EmulatorControls {
     const fault = this.faults.draw(call.operation);
     if (fault === "drop-after") {
       const partOf = this.run(handler, call.region, call.input);
-      return { answer: { kind: "drop", partOf }, fault, handled: true };
+      return { answer: { kind: "drop", partOf: partOf.answer }, fault, handled: true };
     }
     if (fault !== undefined) return { answer: randomFaultAnswer(fault), fault };
-    const answer = this.run(handler, call.region, call.input);
-    return { answer, fault: delay > 0 ? "delay" : undefined, handled: true };
+    const { answer, noted } = this.run(handler, call.region, call.input);
+    const slowed = delay > 0 ? "delay" : held ? "held" : undefined;
+    return { answer, fault: noted ?? slowed, handled: true };
   }
 
-  private run(handler: Handler, region: string, input: Record<string, unknown>): FullAnswer {
+  /** Runs the handler; `noted` is a fault it played itself (a stale read). */
+  private run(
+    handler: Handler,
+    region: string,
+    input: Record<string, unknown>,
+  ): { answer: FullAnswer; noted?: FaultKind } {
+    let noted: FaultKind | undefined;
+    const ctx = { ...this.context(region), noteFault: (kind: FaultKind) => (noted = kind) };
     try {
-      return { kind: "ok", body: handler(this.context(region), input) };
+      return { answer: { kind: "ok", body: handler(ctx, input) }, noted };
     } catch (error) {
-      if (error instanceof ApiError) return { kind: "error", error };
+      if (error instanceof ApiError) return { answer: { kind: "error", error }, noted };
       // A bug in the emulator: answer like AWS would, but say what broke.
-      return { kind: "error", error: internalError(`Emulator bug: ${String(error)}`) };
+      const bug = internalError(`Emulator bug: ${String(error)}`);
+      return { answer: { kind: "error", error: bug }, noted };
     }
   }
 
@@ -146,8 +174,13 @@ export class EmulatorCore implements EmulatorControls {
       now: this.now(),
       timeScale: this.options.timeScale ?? 1,
       lifecycleFor: (name) =>
-        resolveLifecycle(this.options.defaultLifecycle, this.lifecycles.get(name.toLowerCase())),
+        resolveLifecycle(
+          this.options.defaultLifecycle,
+          { staleReads: this.faultOptions?.staleReads },
+          this.lifecycles.get(name.toLowerCase()),
+        ),
       recordViolation: (message) => this.violations.push(message),
+      noteFault: () => {},
     };
   }
 
@@ -164,7 +197,7 @@ export class EmulatorCore implements EmulatorControls {
 
   private newRateLimiter(): TokenBucket | undefined {
     const rate = this.options.rateLimit;
-    return rate === undefined || rate <= 0 ? undefined : new TokenBucket(rate);
+    return rate === undefined || rate <= 0 ? undefined : new TokenBucket(rate, this.options.now);
   }
 
   setLifecycle(endpointName: string, lifecycle: Lifecycle): void {
@@ -172,7 +205,17 @@ export class EmulatorCore implements EmulatorControls {
   }
 
   setFaults(faults: Faults | undefined): void {
+    this.faultOptions = faults;
     this.faults = new FaultInjector(faults);
+    this.credentials = new CredentialExpiryClock(faults?.credentialsExpire, this.now);
+  }
+
+  hold(options: HoldOptions): Hold {
+    return this.holds.add(options);
+  }
+
+  expireCredentials(at?: number): void {
+    this.credentials.expireAt(at);
   }
 
   failNext(operation: string, error: InjectedError, count = 1): void {
@@ -197,7 +240,8 @@ export class EmulatorCore implements EmulatorControls {
     this.violations.length = 0;
     this.lifecycles.clear();
     this.failures.clear();
-    this.faults = new FaultInjector(undefined);
+    this.holds.releaseAll();
+    this.setFaults(undefined);
     this.rateLimiter = this.newRateLimiter();
   }
 
@@ -205,5 +249,6 @@ export class EmulatorCore implements EmulatorControls {
   clearTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.holds.releaseAll();
   }
 }

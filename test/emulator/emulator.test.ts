@@ -214,6 +214,28 @@ describe("SageMaker emulator through the real SDK client", () => {
       });
     });
 
+    it("keeps the config an UpdateRollbackFailed endpoint was moving to in use", async () => {
+      // prepare
+      emulator.setLifecycle("ep", {
+        update: { status: "UpdateRollbackFailed", afterMs: 10, failureReason: "Rollback failed." },
+      });
+      await createEndpointStack(client, "ep");
+      await client.send(new CreateEndpointConfigCommand(configInput("ep-c2", "ep-m")));
+      await client.send(
+        new UpdateEndpointCommand({ EndpointName: "ep", EndpointConfigName: "ep-c2" }),
+      );
+      clock.advance(10);
+      // act
+      await client.send(new DeleteEndpointConfigCommand({ EndpointConfigName: "ep-c2" }));
+      // assess
+      expect(emulator.state().endpoints).toMatchObject([
+        { status: "UpdateRollbackFailed", configName: "ep-c" },
+      ]);
+      expect(emulator.violations).toEqual([
+        "DeleteEndpointConfig 'ep-c2' while endpoint 'ep' uses it",
+      ]);
+    });
+
     it("refuses to update an endpoint that is not InService", async () => {
       // prepare
       emulator.setLifecycle("ep", { create: { status: "stuck" } });
@@ -243,23 +265,128 @@ describe("SageMaker emulator through the real SDK client", () => {
       await expect(after).rejects.toThrow('Could not find endpoint "ep".');
     });
 
-    it("divides durations by timeScale in real time", async () => {
+    it("divides durations by timeScale", async () => {
       // prepare
+      const fastClock = manualClock();
       const fast = await startEmulator({
+        now: fastClock.now,
         timeScale: 1000,
         defaultLifecycle: { create: { status: "InService", afterMs: 200_000 } },
       });
       const fastClient = sageMakerClient(fast.url);
       await createEndpointStack(fastClient, "ep");
       // act
+      fastClock.advance(199);
       const early = await fastClient.send(new DescribeEndpointCommand({ EndpointName: "ep" }));
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      fastClock.advance(1);
       const late = await fastClient.send(new DescribeEndpointCommand({ EndpointName: "ep" }));
       // assess
       expect(early.EndpointStatus).toBe("Creating");
       expect(late.EndpointStatus).toBe("InService");
       fastClient.destroy();
       await fast.close();
+    });
+  });
+
+  describe("reads that lag a write (staleReads)", () => {
+    async function updateTo(config: string) {
+      await client.send(new CreateEndpointConfigCommand(configInput(config, "ep-m")));
+      await client.send(
+        new UpdateEndpointCommand({ EndpointName: "ep", EndpointConfigName: config }),
+      );
+    }
+
+    it("answers the pre-update view for the next N reads after UpdateEndpoint", async () => {
+      // prepare
+      emulator.setLifecycle("ep", {
+        update: { status: "InService", afterMs: 5_000 },
+        staleReads: { afterUpdate: 2 },
+      });
+      await createEndpointStack(client, "ep");
+      const before = await describeEndpoint("ep");
+      clock.advance(1_000);
+      // act
+      await updateTo("ep-c2");
+      const reads = [
+        await describeEndpoint("ep"),
+        await describeEndpoint("ep"),
+        await describeEndpoint("ep"),
+      ];
+      // assess
+      const past = {
+        EndpointStatus: "InService",
+        EndpointConfigName: "ep-c",
+        LastModifiedTime: before.LastModifiedTime,
+      };
+      expect(reads[0]).toMatchObject(past);
+      expect(reads[1]).toMatchObject(past);
+      expect(reads[0]?.PendingDeploymentSummary).toBeUndefined();
+      expect(reads[2]).toMatchObject({
+        EndpointStatus: "Updating",
+        PendingDeploymentSummary: { EndpointConfigName: "ep-c2" },
+      });
+      expect(reads[2]?.LastModifiedTime?.getTime()).toBeGreaterThan(
+        before.LastModifiedTime?.getTime() ?? Number.POSITIVE_INFINITY,
+      );
+      const describes = emulator.requests.filter((r) => r.operation === "DescribeEndpoint");
+      expect(describes.map((r) => r.fault)).toEqual([
+        undefined,
+        "stale-read",
+        "stale-read",
+        undefined,
+      ]);
+    });
+
+    it("answers 'Could not find endpoint' for the next N reads after CreateEndpoint", async () => {
+      // prepare
+      emulator.setLifecycle("ep", {
+        create: { status: "InService", afterMs: 5_000 },
+        staleReads: { afterCreate: 2 },
+      });
+      // act
+      await createEndpointStack(client, "ep");
+      const first = await describeEndpoint("ep").catch((e) => e);
+      const second = await describeEndpoint("ep").catch((e) => e);
+      const third = await describeEndpoint("ep");
+      // assess
+      for (const answer of [first, second]) {
+        expect(answer).toMatchObject({
+          name: "ValidationException",
+          message: 'Could not find endpoint "ep".',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      expect(third.EndpointStatus).toBe("Creating");
+      expect(emulator.state().endpoints).toMatchObject([{ name: "ep", status: "Creating" }]);
+    });
+
+    it("lags every endpoint with Faults.staleReads, an endpoint's own lifecycle winning", async () => {
+      // prepare
+      emulator.setFaults({ staleReads: { afterCreate: 1 } });
+      emulator.setLifecycle("b", { staleReads: { afterCreate: 0 } });
+      // act
+      await createEndpointStack(client, "a");
+      await createEndpointStack(client, "b");
+      const a = await describeEndpoint("a").catch((e) => e.name);
+      const b = await describeEndpoint("b");
+      // assess
+      expect(a).toBe("ValidationException");
+      expect(b.EndpointStatus).toBe("InService");
+    });
+
+    it("leaves seeded endpoints current, so only the run's own changes lag", async () => {
+      // prepare
+      emulator.setFaults({ staleReads: { afterCreate: 3, afterUpdate: 3 } });
+      emulator.seed({
+        models: [modelInput("m")],
+        endpointConfigs: [configInput("c", "m")],
+        endpoints: [{ EndpointName: "old", EndpointConfigName: "c" }],
+      });
+      // act
+      const endpoint = await describeEndpoint("old");
+      // assess
+      expect(endpoint.EndpointStatus).toBe("InService");
+      expect(emulator.requests.map((r) => r.fault)).toEqual([undefined]);
     });
   });
 

@@ -1,6 +1,14 @@
 import { validationError } from "./api-error.js";
 import { requireConfig } from "./config-operations.js";
-import { startCreate, startDelete, startUpdate } from "./lifecycle.js";
+import {
+  currentView,
+  lagReads,
+  type PastView,
+  startCreate,
+  startDelete,
+  startUpdate,
+  takeLaggingRead,
+} from "./lifecycle.js";
 import type { OperationContext } from "./operation-context.js";
 import { ARN_KIND, arnOf } from "./operation-context.js";
 import { asList, asRecord, asString, epochSeconds, tagsToMap } from "./shapes.js";
@@ -46,7 +54,9 @@ export function createEndpoint(
     configName: config.name,
     steps: [],
   };
-  startCreate(endpoint, ctx.lifecycleFor(name).create, clock(ctx));
+  const lifecycle = ctx.lifecycleFor(name);
+  startCreate(endpoint, lifecycle.create, clock(ctx));
+  lagReads(endpoint, lifecycle.staleReads.afterCreate, "not-found");
   ctx.store.putEndpoint(endpoint);
   return { EndpointArn: endpoint.arn };
 }
@@ -62,7 +72,10 @@ export function updateEndpoint(
   if (endpoint.status !== ENDPOINT_STATUS.inService) {
     throw validationError(`Cannot update in-progress endpoint "${endpoint.arn}".`);
   }
-  startUpdate(endpoint, ctx.lifecycleFor(endpoint.name).update, config.name, clock(ctx));
+  const lifecycle = ctx.lifecycleFor(endpoint.name);
+  const before = currentView(endpoint);
+  startUpdate(endpoint, lifecycle.update, config.name, clock(ctx));
+  lagReads(endpoint, lifecycle.staleReads.afterUpdate, before);
   return { EndpointArn: endpoint.arn };
 }
 
@@ -83,7 +96,10 @@ export function deleteEndpoint(
 const NEVER_RAN: readonly string[] = [ENDPOINT_STATUS.creating, ENDPOINT_STATUS.failed];
 
 /** DescribeEndpoint's ProductionVariants, from the config the endpoint runs on. */
-function describeVariants(ctx: OperationContext, endpoint: EndpointRecord): unknown[] | undefined {
+function describeVariants(
+  ctx: OperationContext,
+  endpoint: { status: string; configName: string },
+): unknown[] | undefined {
   const config = ctx.store.config(endpoint.configName);
   if (config === undefined || NEVER_RAN.includes(endpoint.status)) return undefined;
   return asList(config.input.ProductionVariants).map((value) => {
@@ -108,13 +124,38 @@ function describeVariants(ctx: OperationContext, endpoint: EndpointRecord): unkn
   });
 }
 
-/** DescribeEndpoint: status per lifecycle; during an update, PendingDeploymentSummary names the new config. */
+/** A lagging read: "not found" just after a create, or the endpoint as it was before an update. */
+function describePast(
+  ctx: OperationContext,
+  endpoint: EndpointRecord,
+  past: PastView,
+): Record<string, unknown> {
+  ctx.noteFault("stale-read");
+  if (past === "not-found") throw validationError(`Could not find endpoint "${endpoint.name}".`);
+  return {
+    EndpointName: endpoint.name,
+    EndpointArn: endpoint.arn,
+    EndpointConfigName: past.configName,
+    EndpointStatus: past.status,
+    ...(past.failureReason === undefined ? {} : { FailureReason: past.failureReason }),
+    CreationTime: epochSeconds(endpoint.creationTime),
+    LastModifiedTime: epochSeconds(past.lastModifiedTime),
+    ProductionVariants: describeVariants(ctx, past),
+  };
+}
+
+/**
+ * DescribeEndpoint: status per lifecycle; during an update, PendingDeploymentSummary names the
+ * new config. Just after a create or update with Lifecycle.staleReads, the past view instead.
+ */
 export function describeEndpoint(
   ctx: OperationContext,
   input: Record<string, unknown>,
 ): Record<string, unknown> {
   assertNoProblems(validateName(input, "EndpointName"));
   const endpoint = requireEndpoint(ctx, String(input.EndpointName));
+  const past = takeLaggingRead(endpoint);
+  if (past !== undefined) return describePast(ctx, endpoint, past);
   const pending = endpoint.pending;
   return {
     EndpointName: endpoint.name,

@@ -3,11 +3,12 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeModelCommand,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseFaults, seedForDraws } from "./faults.js";
-import { configInput, createEndpointStack, modelInput } from "./fixtures.js";
+import { configInput, createEndpointStack, manualClock, modelInput } from "./fixtures.js";
 import { QuickRetries, sageMakerClient } from "./sdk-client.js";
 import type { Emulator } from "./server.js";
 import { startEmulator } from "./server.js";
@@ -153,6 +154,210 @@ describe("SageMaker emulator faults", () => {
   });
 });
 
+describe("SageMaker emulator credentials that expire", () => {
+  const clock = manualClock();
+  let emulator: Emulator;
+  let client: SageMakerClient;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ now: clock.now });
+    client = sageMakerClient(emulator.url);
+  });
+  beforeEach(() => {
+    emulator.reset();
+    emulator.seed({ models: [modelInput("m")] });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await emulator.close();
+  });
+
+  const describeModel = () =>
+    client.send(new DescribeModelCommand({ ModelName: "m" })).then(
+      () => "ok",
+      (error) => error,
+    );
+
+  const EXPIRED = {
+    name: "ExpiredTokenException",
+    message: "The security token included in the request is expired",
+    $metadata: { httpStatusCode: 400, attempts: 1 },
+  };
+
+  it("answers every call from the Nth on with ExpiredTokenException, which the SDK does not retry", async () => {
+    // prepare
+    emulator.setFaults({ credentialsExpire: { afterRequests: 2 } });
+    // act
+    const answers = [await describeModel(), await describeModel(), await describeModel()];
+    const create = await client.send(new CreateModelCommand(modelInput("m2"))).catch((e) => e);
+    // assess
+    expect(answers.slice(0, 2)).toEqual(["ok", "ok"]);
+    expect(answers[2]).toMatchObject(EXPIRED);
+    expect(create).toMatchObject(EXPIRED);
+    expect(emulator.state().models.map((m) => m.name)).toEqual(["m"]);
+    expect(emulator.requests.map((r) => r.fault)).toEqual([
+      undefined,
+      undefined,
+      "expired-token",
+      "expired-token",
+    ]);
+    expect(emulator.requests.at(-1)).toMatchObject({
+      status: 400,
+      errorType: "ExpiredTokenException",
+    });
+  });
+
+  it("counts only the listed operations towards the expiry", async () => {
+    // prepare
+    emulator.setFaults({ credentialsExpire: { afterRequests: 1, counting: ["CreateModel"] } });
+    // act
+    const before = [await describeModel(), await describeModel()];
+    await client.send(new CreateModelCommand(modelInput("m2")));
+    const after = await describeModel();
+    // assess
+    expect(before).toEqual(["ok", "ok"]);
+    expect(after).toMatchObject(EXPIRED);
+  });
+
+  it("expires at a time on the emulator's clock", async () => {
+    // prepare
+    emulator.setFaults({ credentialsExpire: { at: clock.now() + 60_000 } });
+    // act
+    const early = await describeModel();
+    clock.advance(60_000);
+    const late = await describeModel();
+    // assess
+    expect(early).toBe("ok");
+    expect(late).toMatchObject(EXPIRED);
+  });
+
+  it("expires at once on expireCredentials(), until reset", async () => {
+    // prepare
+    const before = await describeModel();
+    // act
+    emulator.expireCredentials();
+    const expired = await describeModel();
+    emulator.reset();
+    emulator.seed({ models: [modelInput("m")] });
+    const renewed = await describeModel();
+    // assess
+    expect(before).toBe("ok");
+    expect(expired).toMatchObject(EXPIRED);
+    expect(renewed).toBe("ok");
+  });
+});
+
+describe("SageMaker emulator holds and slow answers", () => {
+  let emulator: Emulator;
+  let client: SageMakerClient;
+  const DESCRIBES = ["DescribeEndpoint", "DescribeModel", "DescribeEndpointConfig"];
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    client = sageMakerClient(emulator.url, { maxAttempts: 1 });
+  });
+  beforeEach(() => {
+    emulator.reset();
+    emulator.seed({ models: [modelInput("m")], endpointConfigs: [configInput("c", "m")] });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await emulator.close();
+  });
+
+  const inspect = () =>
+    Promise.all([
+      client.send(new DescribeEndpointCommand({ EndpointName: "e" })).catch((e) => e.name),
+      client.send(new DescribeModelCommand({ ModelName: "m" })).then((m) => m.ModelName),
+      client
+        .send(new DescribeEndpointConfigCommand({ EndpointConfigName: "c" }))
+        .then((c) => c.EndpointConfigName),
+    ]);
+
+  it("holds matching calls, recorded but unanswered, until released", async () => {
+    // prepare
+    const hold = emulator.hold({ operations: DESCRIBES, count: 3 });
+    // act
+    const answers = inspect();
+    await hold.arrived();
+    const whileHeld = emulator.requests.map((r) => `${r.operation}:${r.status}`).sort();
+    const heldCount = hold.held;
+    hold.release();
+    // assess
+    expect(heldCount).toBe(3);
+    expect(whileHeld).toEqual([
+      "DescribeEndpoint:0",
+      "DescribeEndpointConfig:0",
+      "DescribeModel:0",
+    ]);
+    expect(await answers).toEqual(["ValidationException", "m", "c"]);
+    expect(emulator.requests.map((r) => r.fault)).toEqual(["held", "held", "held"]);
+  });
+
+  it("holds no more than count calls, and nothing else", async () => {
+    // prepare
+    const hold = emulator.hold({ operations: ["DescribeModel"], count: 1 });
+    const first = client.send(new DescribeModelCommand({ ModelName: "m" }));
+    await hold.arrived();
+    // act
+    const second = await client.send(new DescribeModelCommand({ ModelName: "m" }));
+    const other = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: "c" }));
+    hold.release();
+    // assess
+    expect(second.ModelName).toBe("m");
+    expect(other.EndpointConfigName).toBe("c");
+    expect((await first).ModelName).toBe("m");
+  });
+
+  it("answers a held call whose client gave up without harm, and serves on", async () => {
+    // prepare
+    const hold = emulator.hold({ operations: ["DescribeModel"], count: 1 });
+    const controller = new AbortController();
+    const abandoned = client
+      .send(new DescribeModelCommand({ ModelName: "m" }), { abortSignal: controller.signal })
+      .catch((e) => e.name);
+    await hold.arrived();
+    // act
+    controller.abort();
+    const gaveUp = await abandoned;
+    hold.release();
+    const next = await client.send(new DescribeModelCommand({ ModelName: "m" }));
+    // assess
+    expect(gaveUp).toBe("AbortError");
+    expect(next.ModelName).toBe("m");
+  });
+
+  it("releases every hold on reset", async () => {
+    // prepare
+    const hold = emulator.hold({ operations: ["DescribeModel"] });
+    const held = client.send(new DescribeModelCommand({ ModelName: "m" })).then(
+      (m) => m.ModelName,
+      (e) => e.name,
+    );
+    await hold.arrived();
+    // act
+    emulator.reset();
+    // assess
+    expect(await held).toBe("ValidationException");
+    expect(hold.held).toBe(0);
+  });
+
+  it("delays only the Describe answers when faults list them", async () => {
+    // prepare
+    emulator.setFaults({ delayMs: 20, operations: DESCRIBES });
+    // act
+    await inspect();
+    await client.send(new CreateModelCommand(modelInput("m2")));
+    // assess
+    expect(emulator.requests.map((r) => `${r.operation}:${r.fault ?? "-"}`).sort()).toEqual([
+      "CreateModel:-",
+      "DescribeEndpoint:delay",
+      "DescribeEndpointConfig:delay",
+      "DescribeModel:delay",
+    ]);
+  });
+});
+
 describe("SageMaker emulator drop-after-handler faults", () => {
   let emulator: Emulator;
 
@@ -262,34 +467,36 @@ describe("SageMaker emulator drop-after-handler faults", () => {
 
 describe("SageMaker emulator rate limit", () => {
   it("throttles requests beyond rateLimit per second", async () => {
-    // prepare
-    const emulator = await startEmulator({ rateLimit: 5 });
+    // prepare: time stands still, so only the first second's tokens exist
+    const clock = manualClock();
+    const emulator = await startEmulator({ rateLimit: 5, now: clock.now });
     const client = sageMakerClient(emulator.url, { maxAttempts: 1 });
     const describe = () => client.send(new DescribeEndpointCommand({ EndpointName: "none" }));
     // act
     const results = await Promise.allSettled(Array.from({ length: 20 }, describe));
     // assess
     const names = results.map((r) => (r.status === "rejected" ? r.reason.name : "ok"));
-    const throttled = names.filter((n) => n === "ThrottlingException").length;
-    // A burst of 5, then 5 per second: a slow machine may earn a token or two while sending.
-    expect(throttled).toBeGreaterThanOrEqual(10);
-    expect(names.filter((n) => n === "ValidationException").length).toBeGreaterThanOrEqual(5);
-    expect(emulator.requests.filter((r) => r.fault === "rate-limit")).toHaveLength(throttled);
+    expect(names.filter((n) => n === "ThrottlingException")).toHaveLength(15);
+    expect(names.filter((n) => n === "ValidationException")).toHaveLength(5);
+    expect(emulator.requests.filter((r) => r.fault === "rate-limit")).toHaveLength(15);
     client.destroy();
     await emulator.close();
   });
 
   it("lets requests through again once the bucket refills", async () => {
     // prepare
-    const emulator = await startEmulator({ rateLimit: 20 });
+    const clock = manualClock();
+    const emulator = await startEmulator({ rateLimit: 20, now: clock.now });
     const client = sageMakerClient(emulator.url, { maxAttempts: 1 });
     const describe = () =>
       client.send(new DescribeEndpointCommand({ EndpointName: "none" })).catch((e) => e.name);
     await Promise.all(Array.from({ length: 25 }, describe));
+    const drained = await describe();
     // act
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock.advance(100);
     const after = await describe();
     // assess
+    expect(drained).toBe("ThrottlingException");
     expect(after).toBe("ValidationException");
     client.destroy();
     await emulator.close();

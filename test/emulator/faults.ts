@@ -1,5 +1,6 @@
+import { parseStaleReads } from "./lifecycle.js";
 import { isRecord } from "./shapes.js";
-import type { Faults, InjectedError } from "./types.js";
+import type { CredentialExpiry, Faults, InjectedError } from "./types.js";
 
 /** The seed used when Faults.seed is not given, so runs repeat by default. */
 export const DEFAULT_FAULT_SEED = 0x5eed;
@@ -113,7 +114,61 @@ export class FailNextQueue {
   }
 }
 
+/**
+ * Decides when the credentials have run out (Faults.credentialsExpire, or expireCredentials):
+ * from then on every call is refused, as AWS refuses an expired session token.
+ */
+export class CredentialExpiryClock {
+  private answered = 0;
+  private expiresAt: number | undefined;
+
+  constructor(
+    private readonly expiry: CredentialExpiry | undefined,
+    private readonly now: () => number,
+  ) {
+    this.expiresAt = expiry?.at;
+  }
+
+  /** Expire from `at` (default: now) on, whatever the configured bounds say. */
+  expireAt(at = this.now()): void {
+    this.expiresAt = Math.min(this.expiresAt ?? at, at);
+  }
+
+  /** True when a call arriving now must be refused. */
+  expired(): boolean {
+    const after = this.expiry?.afterRequests;
+    if (after !== undefined && this.answered >= after) return true;
+    return this.expiresAt !== undefined && this.now() >= this.expiresAt;
+  }
+
+  /** Counts a call that was answered while the credentials were good. */
+  count(operation: string): void {
+    const counting = this.expiry?.counting;
+    if (counting === undefined || counting.includes(operation)) this.answered += 1;
+  }
+}
+
 const RATES = ["throttleRate", "serverErrorRate", "dropRate", "dropAfterHandlerRate"] as const;
+
+function parseCredentialExpiry(value: unknown): CredentialExpiry {
+  if (!isRecord(value)) throw new Error("faults.credentialsExpire must be an object");
+  for (const field of ["afterRequests", "at"] as const) {
+    const v = value[field];
+    if (v !== undefined && (typeof v !== "number" || !(v >= 0))) {
+      throw new Error(
+        `faults.credentialsExpire.${field} must be a number >= 0, got ${JSON.stringify(v)}`,
+      );
+    }
+  }
+  const counting = value.counting;
+  if (
+    counting !== undefined &&
+    !(Array.isArray(counting) && counting.every((op) => typeof op === "string"))
+  ) {
+    throw new Error("faults.credentialsExpire.counting must be a list of operation names");
+  }
+  return value as CredentialExpiry;
+}
 
 /** Check faults that arrived as JSON (control API, CLI); null or absent means none. */
 export function parseFaults(value: unknown): Faults | undefined {
@@ -135,5 +190,7 @@ export function parseFaults(value: unknown): Faults | undefined {
   if (ops !== undefined && !(Array.isArray(ops) && ops.every((op) => typeof op === "string"))) {
     throw new Error("faults.operations must be a list of operation names");
   }
+  if (value.staleReads !== undefined) parseStaleReads(value.staleReads, "faults.staleReads");
+  if (value.credentialsExpire !== undefined) parseCredentialExpiry(value.credentialsExpire);
   return value as Faults;
 }

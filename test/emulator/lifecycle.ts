@@ -1,5 +1,11 @@
 import { isRecord } from "./shapes.js";
-import type { CreateOutcome, EndpointStatus, Lifecycle, UpdateOutcome } from "./types.js";
+import type {
+  CreateOutcome,
+  EndpointStatus,
+  Lifecycle,
+  StaleReads,
+  UpdateOutcome,
+} from "./types.js";
 import { ENDPOINT_STATUS } from "./types.js";
 
 /** A lifecycle with every part filled in. */
@@ -10,6 +16,7 @@ export const DEFAULT_LIFECYCLE: ResolvedLifecycle = {
   create: { status: "InService", afterMs: 0 },
   update: { status: "InService", afterMs: 0 },
   deleteAfterMs: 0,
+  staleReads: {},
 };
 
 /** A change an endpoint goes through at `at` (epoch ms). */
@@ -19,8 +26,20 @@ export interface Step {
   configName?: string;
   failureReason?: string;
   clearPending?: boolean;
+  /** The config an UpdateRollbackFailed endpoint may still partly serve. */
+  partlyOn?: string;
   remove?: boolean;
 }
+
+/** What DescribeEndpoint showed before a create ("not-found") or an update. */
+export type PastView =
+  | "not-found"
+  | {
+      status: EndpointStatus;
+      configName: string;
+      failureReason?: string;
+      lastModifiedTime: number;
+    };
 
 /** The part of an endpoint that a lifecycle drives. */
 export interface EndpointProgress {
@@ -30,6 +49,13 @@ export interface EndpointProgress {
   /** SageMaker's PendingDeploymentSummary: the config an update is moving to. */
   pending?: { configName: string; startTime: number };
   lastModifiedTime: number;
+  /**
+   * After UpdateRollbackFailed, the config the endpoint was moving to: some instances may serve
+   * it, so deleting it is a violation.
+   */
+  partlyOn?: string;
+  /** Reads still to answer from before the last create or update (Lifecycle.staleReads). */
+  lag?: { reads: number; view: PastView };
   /** Future changes, oldest first. Status is computed lazily from them, so no timers run. */
   steps: Step[];
 }
@@ -47,6 +73,7 @@ export function resolveLifecycle(...layers: (Lifecycle | undefined)[]): Resolved
     if (layer?.create !== undefined) resolved.create = layer.create;
     if (layer?.update !== undefined) resolved.update = layer.update;
     if (layer?.deleteAfterMs !== undefined) resolved.deleteAfterMs = layer.deleteAfterMs;
+    if (layer?.staleReads !== undefined) resolved.staleReads = layer.staleReads;
   }
   return resolved;
 }
@@ -103,6 +130,7 @@ function updateSteps(outcome: UpdateOutcome, newConfig: string, clock: Clock): S
           status: ENDPOINT_STATUS.updateRollbackFailed,
           failureReason: outcome.failureReason,
           clearPending: true,
+          partlyOn: newConfig,
         },
       ];
     case "stuck":
@@ -114,7 +142,33 @@ function begin(endpoint: EndpointProgress, status: EndpointStatus, start: number
   endpoint.status = status;
   endpoint.failureReason = undefined;
   endpoint.pending = undefined;
+  endpoint.partlyOn = undefined;
+  endpoint.lag = undefined;
   endpoint.lastModifiedTime = start;
+}
+
+/** The endpoint as DescribeEndpoint shows it now, to answer lagging reads with later. */
+export function currentView(endpoint: EndpointProgress): PastView {
+  return {
+    status: endpoint.status,
+    configName: endpoint.configName,
+    ...(endpoint.failureReason === undefined ? {} : { failureReason: endpoint.failureReason }),
+    lastModifiedTime: endpoint.lastModifiedTime,
+  };
+}
+
+/** Makes the next `reads` DescribeEndpoint calls answer `view` (nothing when `reads` is 0). */
+export function lagReads(endpoint: EndpointProgress, reads: number | undefined, view: PastView) {
+  endpoint.lag = reads !== undefined && reads > 0 ? { reads, view } : undefined;
+}
+
+/** Takes one lagging read: the past view to answer, or undefined when reads are current. */
+export function takeLaggingRead(endpoint: EndpointProgress): PastView | undefined {
+  const lag = endpoint.lag;
+  if (lag === undefined || lag.reads <= 0) return undefined;
+  lag.reads -= 1;
+  if (lag.reads === 0) endpoint.lag = undefined;
+  return lag.view;
 }
 
 /** Creating now, then what the outcome says. */
@@ -154,6 +208,7 @@ export function settle(endpoint: EndpointProgress, now: number): boolean {
     if (step.configName !== undefined) endpoint.configName = step.configName;
     if (step.failureReason !== undefined) endpoint.failureReason = step.failureReason;
     if (step.clearPending) endpoint.pending = undefined;
+    if (step.partlyOn !== undefined) endpoint.partlyOn = step.partlyOn;
     endpoint.lastModifiedTime = step.at;
   }
   return true;
@@ -185,5 +240,20 @@ export function parseLifecycle(value: unknown): Lifecycle {
   if (value.deleteAfterMs !== undefined && typeof value.deleteAfterMs !== "number") {
     throw new Error("lifecycle.deleteAfterMs must be a number");
   }
+  if (value.staleReads !== undefined) parseStaleReads(value.staleReads, "lifecycle.staleReads");
   return value as Lifecycle;
+}
+
+/** Check StaleReads that arrived as JSON; throws naming the bad part. */
+export function parseStaleReads(value: unknown, where: string): StaleReads {
+  if (!isRecord(value)) throw new Error(`${where} must be an object`);
+  for (const field of ["afterCreate", "afterUpdate"] as const) {
+    const reads = value[field];
+    if (reads !== undefined && !(Number.isInteger(reads) && (reads as number) >= 0)) {
+      throw new Error(
+        `${where}.${field} must be a whole number of reads, got ${JSON.stringify(reads)}`,
+      );
+    }
+  }
+  return value as StaleReads;
 }

@@ -1,5 +1,6 @@
 import type { ResolvedLifecycle } from "./lifecycle.js";
 import type { ResourceStore } from "./store.js";
+import type { FaultKind } from "./types.js";
 
 /** What every operation handler is given besides its input. */
 export interface OperationContext {
@@ -13,6 +14,8 @@ export interface OperationContext {
   lifecycleFor(endpointName: string): ResolvedLifecycle;
   /** Note something real AWS allows but a careful client never does. */
   recordViolation(message: string): void;
+  /** Mark this request's record with a fault the handler played (e.g. a stale read). */
+  noteFault(kind: FaultKind): void;
 }
 
 /** An operation: input in, output out, or an ApiError thrown. */

@@ -27,11 +27,40 @@ export type UpdateOutcome =
   | { status: "UpdateRollbackFailed"; afterMs: number; failureReason: string }
   | { status: "stuck" };
 
+/**
+ * Eventually consistent reads: for the next N DescribeEndpoint calls after a change, the
+ * endpoint is answered as it was before the change (SageMaker's Describe calls may lag a write).
+ */
+export interface StaleReads {
+  /** After CreateEndpoint: `Could not find endpoint "<name>".` for the next N reads. */
+  afterCreate?: number;
+  /**
+   * After UpdateEndpoint: the pre-update view (its old status and config, old LastModifiedTime,
+   * no PendingDeploymentSummary) for the next N reads.
+   */
+  afterUpdate?: number;
+}
+
 /** The scripted future of an endpoint's next create, update and delete. */
 export interface Lifecycle {
   create?: CreateOutcome;
   update?: UpdateOutcome;
   deleteAfterMs?: number;
+  /** Reads that lag this endpoint's next create or update (overrides Faults.staleReads). */
+  staleReads?: StaleReads;
+}
+
+/**
+ * Credentials that run out: from the moment one of the bounds is reached, every call answers
+ * 400 ExpiredTokenException "The security token included in the request is expired".
+ */
+export interface CredentialExpiry {
+  /** Expire once this many calls have been answered (calls of `counting` only, when given). */
+  afterRequests?: number;
+  /** The operations `afterRequests` counts (default: all). */
+  counting?: string[];
+  /** Expire at this time (epoch ms on the emulator's clock). */
+  at?: number;
 }
 
 /** Randomised wire faults; all but dropAfterHandlerRate act before the operation's handler runs. */
@@ -50,8 +79,12 @@ export interface Faults {
    * "Cannot create already existing …").
    */
   dropAfterHandlerRate?: number;
-  /** Limit faults to these operations (default: all). */
+  /** Limit throttling, 5xx, drops and delays to these operations (default: all). */
   operations?: string[];
+  /** Reads that lag every endpoint's create or update (a lifecycle's own staleReads wins). */
+  staleReads?: StaleReads;
+  /** The credentials expire; see {@link CredentialExpiry}. */
+  credentialsExpire?: CredentialExpiry;
   /** Seed of the deterministic PRNG, so runs repeat. */
   seed?: number;
 }
@@ -81,7 +114,13 @@ export type FaultKind =
   | "drop-after"
   | "delay"
   | "rate-limit"
-  | "injected";
+  | "injected"
+  /** A DescribeEndpoint answered with the view from before the endpoint's create or update. */
+  | "stale-read"
+  /** Answered ExpiredTokenException: the credentials had expired. */
+  | "expired-token"
+  /** Held by {@link Emulator.hold} until released. */
+  | "held";
 
 /**
  * One API call as the emulator saw it. `status` is 0 until the answer is written; for a
@@ -151,6 +190,24 @@ export interface SeedResources {
   endpoints?: SeedEndpoint[];
 }
 
+/** Which calls {@link Emulator.hold} holds back. */
+export interface HoldOptions {
+  /** The operations to hold, e.g. ["DescribeEndpoint", "DescribeModel"]. */
+  operations: string[];
+  /** Hold at most this many calls (default: every matching call until released). */
+  count?: number;
+}
+
+/** Calls held before their handler runs, until the test lets them go. */
+export interface Hold {
+  /** How many calls are held right now. */
+  readonly held: number;
+  /** Resolves once `n` calls (default: `count`, else 1) have arrived and are held. */
+  arrived(n?: number): Promise<void>;
+  /** Lets every held call through to its handler, and stops holding new ones. */
+  release(): void;
+}
+
 /** A running emulator and the knobs a test turns. */
 export interface Emulator {
   /** "http://127.0.0.1:PORT" */
@@ -167,7 +224,11 @@ export interface Emulator {
   state(): EmulatorState;
   /** Create*, Update*, Delete* and AddTags calls that reached the handler. */
   mutatingRequests(): RecordedRequest[];
-  /** Forget all state, requests, violations, lifecycles, faults and failNext errors. */
+  /** Holds matching calls (recorded as they arrive) before their handler runs, until released. */
+  hold(options: HoldOptions): Hold;
+  /** From now on (or from `at`, epoch ms on the emulator's clock) every call answers ExpiredTokenException. */
+  expireCredentials(at?: number): void;
+  /** Forget all state, requests, violations, lifecycles, faults, holds (released) and failNext errors. */
   reset(): void;
   close(): Promise<void>;
 }
