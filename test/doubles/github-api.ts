@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { Ajv, type ValidateFunction } from "ajv";
 
-/** The two REST operations the double serves, as GitHub's OpenAPI description names their paths. */
+/** The REST operations the double serves, as GitHub's OpenAPI description names their paths. */
 export const GITHUB_OPERATIONS = {
   dispatch: {
     path: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
@@ -15,6 +15,14 @@ export const GITHUB_OPERATIONS = {
   accessToken: {
     path: "/app/installations/{installation_id}/access_tokens",
     pattern: /^\/app\/installations\/([^/]+)\/access_tokens$/,
+  },
+  createDeployment: {
+    path: "/repos/{owner}/{repo}/deployments",
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/deployments$/,
+  },
+  createDeploymentStatus: {
+    path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/deployments\/([^/]+)\/statuses$/,
   },
 } as const;
 
@@ -62,6 +70,17 @@ export interface GithubApiOptions {
   readonly app?: DoubleApp;
 }
 
+/** A Deployment the double holds, with the statuses set on it, oldest first. */
+export interface DoubleDeployment {
+  readonly id: number;
+  readonly owner: string;
+  readonly repo: string;
+  readonly ref: string;
+  readonly environment: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly statuses: Readonly<Record<string, unknown>>[];
+}
+
 /** A running GitHub REST API double. */
 export interface GithubApiDouble {
   /** "http://127.0.0.1:PORT", for GITHUB_API_URL. */
@@ -71,6 +90,8 @@ export interface GithubApiDouble {
   dispatches(): RecordedGithubRequest[];
   /** The well-formed dispatches answered 200 or 204: the workflow runs that were started. */
   acceptedDispatches(): RecordedGithubRequest[];
+  /** The Deployments created (well-formed and accepted), each with its statuses. */
+  deployments(): readonly DoubleDeployment[];
   /** Answer the next calls of `operation` with these, in order; then the default success. */
   script(operation: GithubOperation, ...answers: ScriptedAnswer[]): void;
   close(): Promise<void>;
@@ -128,7 +149,11 @@ async function compileRequestSchemas(): Promise<Record<GithubOperation, Validate
     if (schema === undefined) throw new Error(`OpenAPI has no request body for ${operation}`);
     return ajv.compile(inlineRefs(schema, spec.components.schemas) as object);
   };
-  return { dispatch: compile("dispatch"), accessToken: compile("accessToken") };
+  const operations = Object.keys(GITHUB_OPERATIONS) as GithubOperation[];
+  return Object.fromEntries(operations.map((op) => [op, compile(op)])) as Record<
+    GithubOperation,
+    ValidateFunction
+  >;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -262,6 +287,7 @@ type Context = {
   readonly options: GithubApiOptions;
   readonly validators: Record<GithubOperation, ValidateFunction>;
   readonly next: (operation: GithubOperation) => ScriptedAnswer | undefined;
+  readonly deployments: DoubleDeployment[];
 };
 
 function serveDispatch(
@@ -333,6 +359,133 @@ function serveAccessToken(
   return { ...base, answer: ctx.next("accessToken") ?? success };
 }
 
+/** Checks headers, body and token as for a dispatch; the failure answer, if any. */
+function checkRepoCall(
+  ctx: Context,
+  operation: GithubOperation,
+  headers: Record<string, string>,
+  text: string,
+): { body: unknown; problems: string[]; refusal?: ScriptedAnswer } {
+  const problems: string[] = [];
+  checkCommonHeaders(headers, problems);
+  const body = checkBody(ctx.validators[operation], text, problems);
+  const token = bearer(headers);
+  const tokens = ctx.options.tokens ?? [];
+  if (!token || (tokens.length > 0 && !tokens.includes(token))) {
+    return { body, problems, refusal: githubError(401, "Bad credentials") };
+  }
+  if (problems.length > 0) {
+    return {
+      body,
+      problems,
+      refusal: githubError(422, `Invalid request.\n\n${problems.join("\n")}`),
+    };
+  }
+  return { body, problems };
+}
+
+function serveCreateDeployment(
+  ctx: Context,
+  match: RegExpExecArray,
+  headers: Record<string, string>,
+  text: string,
+): Served {
+  const [, owner = "", repo = ""] = match.map((part) => decodeURIComponent(part));
+  const { body, problems, refusal } = checkRepoCall(ctx, "createDeployment", headers, text);
+  const base = { operation: "createDeployment" as const, params: { owner, repo }, body, problems };
+  if (refusal) return { ...base, answer: refusal };
+  const scripted = ctx.next("createDeployment");
+  if (scripted) return { ...base, answer: scripted };
+  const input = body as Record<string, unknown>;
+  const id = 1_000_000 + ctx.deployments.length + 1;
+  const environment = typeof input.environment === "string" ? input.environment : "production";
+  const ref = String(input.ref);
+  ctx.deployments.push({ id, owner, repo, ref, environment, body: input, statuses: [] });
+  const url = `https://api.github.com/repos/${owner}/${repo}/deployments/${id}`;
+  const now = new Date().toISOString();
+  return {
+    ...base,
+    answer: {
+      status: 201,
+      body: {
+        url,
+        id,
+        node_id: `DE_${id}`,
+        sha: ref,
+        ref,
+        task: input.task ?? "deploy",
+        payload: input.payload ?? {},
+        original_environment: environment,
+        environment,
+        description: input.description ?? null,
+        creator: null,
+        created_at: now,
+        updated_at: now,
+        statuses_url: `${url}/statuses`,
+        repository_url: `https://api.github.com/repos/${owner}/${repo}`,
+        transient_environment: input.transient_environment ?? false,
+        production_environment: input.production_environment ?? environment === "production",
+      },
+    },
+  };
+}
+
+function serveCreateDeploymentStatus(
+  ctx: Context,
+  match: RegExpExecArray,
+  headers: Record<string, string>,
+  text: string,
+): Served {
+  const [, owner = "", repo = "", deploymentId = ""] = match.map((part) =>
+    decodeURIComponent(part),
+  );
+  const { body, problems, refusal } = checkRepoCall(ctx, "createDeploymentStatus", headers, text);
+  const params = { owner, repo, deployment_id: deploymentId };
+  const base = { operation: "createDeploymentStatus" as const, params, body, problems };
+  if (refusal) return { ...base, answer: refusal };
+  const input = body as Record<string, unknown>;
+  if (typeof input.description === "string" && input.description.length > 140) {
+    problems.push("description is longer than 140 characters");
+    return {
+      ...base,
+      answer: githubError(
+        422,
+        "Validation Failed: description is too long (maximum is 140 characters)",
+      ),
+    };
+  }
+  const deployment = ctx.deployments.find(
+    (d) => String(d.id) === deploymentId && d.owner === owner && d.repo === repo,
+  );
+  if (!deployment) return { ...base, answer: githubError(404, "Not Found") };
+  const scripted = ctx.next("createDeploymentStatus");
+  if (scripted) return { ...base, answer: scripted };
+  deployment.statuses.push(input);
+  const id = deployment.statuses.length;
+  return {
+    ...base,
+    answer: {
+      status: 201,
+      body: {
+        url: `https://api.github.com/repos/${owner}/${repo}/deployments/${deployment.id}/statuses/${id}`,
+        id,
+        node_id: `DES_${id}`,
+        state: input.state,
+        description: input.description ?? "",
+        environment: input.environment ?? deployment.environment,
+        environment_url: input.environment_url ?? "",
+        log_url: input.log_url ?? "",
+        target_url: input.log_url ?? "",
+        creator: null,
+        deployment_url: `https://api.github.com/repos/${owner}/${repo}/deployments/${deployment.id}`,
+        repository_url: `https://api.github.com/repos/${owner}/${repo}`,
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      },
+    },
+  };
+}
+
 function serve(
   ctx: Context,
   method: string,
@@ -344,6 +497,10 @@ function serve(
   if (method === "POST" && dispatch) return serveDispatch(ctx, dispatch, headers, text);
   const token = GITHUB_OPERATIONS.accessToken.pattern.exec(path);
   if (method === "POST" && token) return serveAccessToken(ctx, token, headers, text);
+  const status = GITHUB_OPERATIONS.createDeploymentStatus.pattern.exec(path);
+  if (method === "POST" && status) return serveCreateDeploymentStatus(ctx, status, headers, text);
+  const deployment = GITHUB_OPERATIONS.createDeployment.pattern.exec(path);
+  if (method === "POST" && deployment) return serveCreateDeployment(ctx, deployment, headers, text);
   return {
     operation: "unknown",
     params: {},
@@ -354,8 +511,8 @@ function serve(
 }
 
 /**
- * Starts a local stand-in for GitHub's REST API on 127.0.0.1: workflow_dispatch and App
- * installation tokens. Every request body is checked against GitHub's OpenAPI description;
+ * Starts a local stand-in for GitHub's REST API on 127.0.0.1: workflow_dispatch, App
+ * installation tokens, and Deployments with their statuses. Every request body is checked against GitHub's OpenAPI description;
  * problems are recorded and answered as GitHub would (401, 404, 422).
  */
 export async function startGithubApiDouble(
@@ -363,8 +520,19 @@ export async function startGithubApiDouble(
 ): Promise<GithubApiDouble> {
   const validators = await compileRequestSchemas();
   const requests: RecordedGithubRequest[] = [];
-  const queues: Record<GithubOperation, ScriptedAnswer[]> = { dispatch: [], accessToken: [] };
-  const ctx: Context = { options, validators, next: (operation) => queues[operation].shift() };
+  const queues: Record<GithubOperation, ScriptedAnswer[]> = {
+    dispatch: [],
+    accessToken: [],
+    createDeployment: [],
+    createDeploymentStatus: [],
+  };
+  const deployments: DoubleDeployment[] = [];
+  const ctx: Context = {
+    options,
+    validators,
+    next: (operation) => queues[operation].shift(),
+    deployments,
+  };
   const server = createServer((req, res) => {
     readBody(req)
       .then((text) => {
@@ -390,6 +558,7 @@ export async function startGithubApiDouble(
           r.problems.length === 0 &&
           (r.status === 200 || r.status === 204),
       ),
+    deployments: () => deployments,
     script: (operation, ...answers) => {
       queues[operation].push(...answers);
     },
