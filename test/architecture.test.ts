@@ -11,6 +11,7 @@ import { ROOT } from "./e2e/run-action.js";
 /** The modules allowed to build AWS SDK commands: one gateway per service. */
 const GATEWAYS = [
   "src/shared/sagemaker-gateway.ts",
+  "src/autoscaling-gateway.ts",
   "src/lambda-invoke.ts",
   "lambda/src/continuation.ts",
   "lambda/src/secrets.ts",

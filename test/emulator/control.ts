@@ -80,6 +80,16 @@ const ROUTES: Readonly<Record<string, ControlRoute>> = {
     emulator.expireCredentials(at);
     return {};
   },
+  "POST instance-count": (emulator, body) => {
+    const input = asRecord(body);
+    if (typeof input.count !== "number") throw new Error("count must be a number");
+    emulator.setInstanceCount(
+      requireString(input, "endpointName"),
+      requireString(input, "variantName"),
+      input.count,
+    );
+    return {};
+  },
   "POST seed": (emulator, body) => {
     if (!isRecord(body)) throw new Error("seed body must be an object");
     emulator.seed(body as SeedResources);

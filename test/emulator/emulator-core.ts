@@ -1,4 +1,5 @@
 import { ApiError, ERROR_TYPE, internalError, throttlingError } from "./api-error.js";
+import { setInstanceCount } from "./autoscaling-operations.js";
 import type { RandomFault } from "./faults.js";
 import { CredentialExpiryClock, FailNextQueue, FaultInjector, TokenBucket } from "./faults.js";
 import { Holds } from "./holds.js";
@@ -224,6 +225,10 @@ export class EmulatorCore implements EmulatorControls {
 
   seed(resources: SeedResources): void {
     seedResources(this.context(DEFAULT_REGION), resources);
+  }
+
+  setInstanceCount(endpointName: string, variantName: string, count: number): void {
+    setInstanceCount(this.context(DEFAULT_REGION), endpointName, variantName, count);
   }
 
   state(): EmulatorState {

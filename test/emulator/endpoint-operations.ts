@@ -1,4 +1,5 @@
 import { validationError } from "./api-error.js";
+import { instanceCountOf, refuseAutoscaledChanges } from "./autoscaling-operations.js";
 import { requireConfig } from "./config-operations.js";
 import {
   currentView,
@@ -72,6 +73,7 @@ export function updateEndpoint(
   if (endpoint.status !== ENDPOINT_STATUS.inService) {
     throw validationError(`Cannot update in-progress endpoint "${endpoint.arn}".`);
   }
+  refuseAutoscaledChanges(ctx, endpoint, config);
   const lifecycle = ctx.lifecycleFor(endpoint.name);
   const before = currentView(endpoint);
   startUpdate(endpoint, lifecycle.update, config.name, clock(ctx));
@@ -89,6 +91,7 @@ export function deleteEndpoint(
   if (endpoint.status !== ENDPOINT_STATUS.deleting) {
     startDelete(endpoint, ctx.lifecycleFor(endpoint.name).deleteAfterMs, clock(ctx));
   }
+  ctx.store.scaling.forgetEndpoint(endpoint.name);
   return {};
 }
 
@@ -105,12 +108,10 @@ function describeVariants(
   return asList(config.input.ProductionVariants).map((value) => {
     const variant = asRecord(value);
     const weight = variant.InitialVariantWeight ?? 1;
+    const count = instanceCountOf(ctx, endpoint, variant);
     const capacity =
       variant.ServerlessConfig === undefined
-        ? {
-            CurrentInstanceCount: variant.InitialInstanceCount,
-            DesiredInstanceCount: variant.InitialInstanceCount,
-          }
+        ? { CurrentInstanceCount: count, DesiredInstanceCount: count }
         : {
             CurrentServerlessConfig: variant.ServerlessConfig,
             DesiredServerlessConfig: variant.ServerlessConfig,

@@ -76,6 +76,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults: (faults) => core.setFaults(faults),
     failNext: (operation, error, count) => core.failNext(operation, error, count),
     seed: (resources) => core.seed(resources),
+    setInstanceCount: (endpointName, variantName, count) =>
+      core.setInstanceCount(endpointName, variantName, count),
     state: () => core.state(),
     mutatingRequests: () => core.mutatingRequests(),
     hold: (holdOptions) => core.hold(holdOptions),

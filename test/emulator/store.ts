@@ -1,5 +1,6 @@
 import type { EndpointProgress } from "./lifecycle.js";
 import { settle } from "./lifecycle.js";
+import { ScalingStore } from "./scaling-store.js";
 import type { EmulatorState } from "./types.js";
 
 /** A model or endpoint config, as it was created. */
@@ -29,6 +30,8 @@ export class ResourceStore {
   private readonly modelMap = new Map<string, ResourceRecord>();
   private readonly configMap = new Map<string, ResourceRecord>();
   private readonly endpointMap = new Map<string, EndpointRecord>();
+  /** Application Auto Scaling's targets, policies and scheduled actions (autoscaling-operations.ts). */
+  readonly scaling = new ScalingStore();
 
   constructor(private readonly now: () => number) {}
 
@@ -119,5 +122,6 @@ export class ResourceStore {
     this.modelMap.clear();
     this.configMap.clear();
     this.endpointMap.clear();
+    this.scaling.clear();
   }
 }

@@ -221,6 +221,12 @@ export interface Emulator {
   /** Answer the next `count` (default 1) calls of `operation` with this error. */
   failNext(operation: string, error: InjectedError, count?: number): void;
   seed(resources: SeedResources): void;
+  /**
+   * Autoscaling set a running variant's instance count (e.g. scaled it out to 4): DescribeEndpoint
+   * shows it as CurrentInstanceCount and DesiredInstanceCount until an update moves the endpoint
+   * to another config.
+   */
+  setInstanceCount(endpointName: string, variantName: string, count: number): void;
   state(): EmulatorState;
   /** Create*, Update*, Delete* and AddTags calls that reached the handler. */
   mutatingRequests(): RecordedRequest[];

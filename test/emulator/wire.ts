@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApiError } from "./api-error.js";
 import type { ApiCall } from "./emulator-core.js";
 import { DEFAULT_REGION } from "./emulator-core.js";
+import { operationOfTarget } from "./operations.js";
 import { isRecord } from "./shapes.js";
 
 /** An answer the client gets to read in full. */
@@ -18,8 +19,6 @@ export type Answer = FullAnswer | { kind: "drop"; partOf?: FullAnswer };
 
 /** awsJson1_1's content type, for requests and answers alike. */
 export const JSON_1_1 = "application/x-amz-json-1.1";
-
-const TARGET_PREFIX = "SageMaker.";
 
 /** The whole request body as text. */
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -50,11 +49,14 @@ export function attemptOf(header: string | string[] | undefined): number | undef
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
-/** The operation (from `X-Amz-Target: SageMaker.<Operation>`), input, region and attempt of a request. */
+/**
+ * The operation (from `X-Amz-Target: SageMaker.<Operation>`, or Application Auto Scaling's
+ * `AnyScaleFrontendService.<Operation>`), input, region and attempt of a request.
+ */
 export function parseCall(req: IncomingMessage, body: string): ApiCall {
   const target = req.headers["x-amz-target"];
   const raw = typeof target === "string" ? target : "";
-  const operation = raw.startsWith(TARGET_PREFIX) ? raw.slice(TARGET_PREFIX.length) : raw;
+  const operation = operationOfTarget(raw);
   const attempt = attemptOf(req.headers["amz-sdk-request"]);
   return {
     operation,
