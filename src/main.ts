@@ -45,7 +45,7 @@ async function handOffOrFail(ctx: DeployContext, deps: ActionDependencies, why: 
 }
 
 /** Says plainly what exists after a cancellation, since nothing more will be changed. */
-function cancelled(ctx: DeployContext, deps: ActionDependencies): Promise<void> {
+async function cancelled(ctx: DeployContext, deps: ActionDependencies): Promise<void> {
   const { report } = ctx;
   report.result = "cancelled";
   const made = [

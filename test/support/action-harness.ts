@@ -1,0 +1,245 @@
+/**
+ * Runs the action's `run()` in process, against an in-process emulator on a fake clock: the
+ * inputs come from a name→value map on top of action.yml's defaults (as the runner passes
+ * them), and everything the runner would show is recorded (outputs, summary, log lines, the
+ * failure message, hand-off payloads). A deploy that waits an hour on the fake clock takes
+ * milliseconds, and nothing races the wall clock.
+ */
+import { afterAll, afterEach, beforeEach } from "vitest";
+import { run } from "../../src/main.js";
+import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "../../src/ports.js";
+import { readProvenance } from "../../src/provenance.js";
+import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
+import { actionDefaults, RUNNER_ENV } from "../e2e/run-action.js";
+import { QuickRetries, sageMakerClient } from "../emulator/sdk-client.js";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/server.js";
+import { recordAwsCalls, sageMakerActions } from "./aws-calls.js";
+import { type FakeClock, fakeClock } from "./fake-clock.js";
+
+/** The day the fake clock starts on (epoch ms). */
+export const START = Date.parse("2026-11-24T16:00:00Z");
+
+/** The endpoint of {@link demoDeploy}. */
+export const ENDPOINT = "fraud-scorer";
+
+/** The endpoint's ARN as the emulator gives it. */
+export const ENDPOINT_ARN = `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`;
+
+/** The README's quick start, polling every 15 s (action.yml's default) unless overridden. */
+export function demoDeploy(
+  overrides: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return {
+    "endpoint-name": ENDPOINT,
+    image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:0123456",
+    "model-data-url": "s3://ml-artifacts/fraud/model.tar.gz",
+    "execution-role-arn": "arn:aws:iam::111122223333:role/SageMakerExecution",
+    "instance-type": "ml.m5.large",
+    ...overrides,
+  };
+}
+
+/** One line the action logged. */
+export interface LogLine {
+  readonly level: "info" | "warning" | "debug";
+  readonly text: string;
+}
+
+/** A hand-off the action sent. */
+export type HandoffSent = Parameters<InvokeHandoff>[0];
+
+/** What one run of the action showed, as the runner would. */
+export interface ActionResult {
+  /** The step's outputs (what `$GITHUB_OUTPUT` would hold). */
+  readonly outputs: Record<string, string>;
+  /** The job summary's Markdown. */
+  readonly summary: string;
+  readonly lines: readonly LogLine[];
+  /** Every info and warning line, one a line (debug lines left out, as the runner hides them). */
+  readonly log: string;
+  /** The message the step failed with (`::error::`), if it failed. */
+  readonly failure?: string;
+  /** How often the step was failed (the action promises once at most). */
+  readonly failCalls: number;
+  readonly handoffs: readonly HandoffSent[];
+  /** Time that passed on the fake clock. */
+  readonly elapsedMs: number;
+}
+
+/** A hook on each logged line; `cancel` aborts the job as a SIGINT would, at that very point. */
+export type LineHook = (line: LogLine, cancel: () => void) => void;
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Called synchronously with each line, so a test can cancel at an exact state. */
+  readonly onLine?: LineHook;
+  /** Cancel the job (abort `deps.cancelled`) when a line matches. */
+  readonly cancelOn?: RegExp;
+  /** When the credentials in use expire (epoch ms), as the SDK's resolved credentials say. */
+  readonly credentialExpiry?: number;
+  /** The hand-off invoke fails with this error. */
+  readonly invokeError?: Error;
+  /** Environment on top of the runner's (RUNNER_ENV). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Replaces single dependencies (e.g. a gateway the test wraps). */
+  readonly deps?: Partial<ActionDependencies>;
+  /** Resolves when the test wants the job cancelled (e.g. once a held call arrived). */
+  readonly cancelWhen?: Promise<unknown>;
+}
+
+/** An emulator on a fake clock and a way to run the action against it. */
+export interface ActionHarness {
+  readonly emulator: Emulator;
+  readonly clock: FakeClock;
+  /** Runs the action once with these inputs on top of action.yml's defaults. */
+  run(inputs: Readonly<Record<string, string>>, options?: RunOptions): Promise<ActionResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Inputs exactly as the runner passes them: action.yml's defaults, then the step's `with:`. An
+ * expression default (`${{ github.token }}`) is what the runner would substitute: a token.
+ */
+export function runnerInputs(inputs: Readonly<Record<string, string>>): Record<string, string> {
+  const defaults = Object.fromEntries(
+    Object.entries(actionDefaults()).map(([name, value]) => [
+      name,
+      value.includes("${{") ? "ghs_test-token-not-real" : value,
+    ]),
+  );
+  return { ...defaults, ...inputs };
+}
+
+/** A SageMaker session on the emulator, bound to the job's cancellation like the runner's. */
+function emulatorSession(
+  emulator: Emulator,
+  region: string,
+  signal: AbortSignal,
+  credentialExpiry: number | undefined,
+): SageMakerSession {
+  const client = sageMakerClient(emulator.url, { region, retryStrategy: new QuickRetries(4) });
+  return {
+    ...createSageMakerGateway({ client, signal }),
+    credentialExpiry: async () => credentialExpiry,
+    destroy: () => client.destroy(),
+  };
+}
+
+/** Starts an emulator on a fake clock; {@link ActionHarness.run} runs the action against it. */
+export async function startActionHarness(
+  emulatorOptions: EmulatorOptions = {},
+): Promise<ActionHarness> {
+  const clock = fakeClock(START);
+  const emulator = await startEmulator({ now: clock.now, ...emulatorOptions });
+  return {
+    emulator,
+    clock,
+    run: (inputs, options = {}) => runAction(emulator, clock, inputs, options),
+    close: () => emulator.close(),
+  };
+}
+
+async function runAction(
+  emulator: Emulator,
+  clock: FakeClock,
+  inputs: Readonly<Record<string, string>>,
+  options: RunOptions,
+): Promise<ActionResult> {
+  const all = runnerInputs(inputs);
+  const env = { ...RUNNER_ENV, ...options.env };
+  const job = new AbortController();
+  const cancel = () => job.abort();
+  void options.cancelWhen?.then(cancel);
+  const lines: LogLine[] = [];
+  const outputs: Record<string, string> = {};
+  const handoffs: HandoffSent[] = [];
+  const failures: string[] = [];
+  let summary = "";
+  const log = (level: LogLine["level"]) => (text: string) => {
+    const line = { level, text };
+    lines.push(line);
+    if (options.cancelOn?.test(text)) cancel();
+    options.onLine?.(line, cancel);
+  };
+  const startedAt = clock.now();
+  const deps: ActionDependencies = {
+    input: (name) => all[name] ?? "",
+    env,
+    provenance: readProvenance(env, {
+      sha: env.GITHUB_SHA,
+      ref: env.GITHUB_REF,
+      runId: Number(env.GITHUB_RUN_ID),
+      runAttempt: Number(env.GITHUB_RUN_ATTEMPT),
+      workflow: env.GITHUB_WORKFLOW,
+    }),
+    sagemaker: (region, signal) =>
+      emulatorSession(emulator, region, signal, options.credentialExpiry),
+    invokeHandoff: async () => async (request) => {
+      if (options.invokeError) throw options.invokeError;
+      handoffs.push(structuredClone(request));
+    },
+    log: { info: log("info"), warning: log("warning"), debug: log("debug") },
+    setOutput: (name, value) => {
+      outputs[name] = value;
+    },
+    writeSummary: async (markdown) => {
+      summary += markdown;
+    },
+    fail: (message) => {
+      failures.push(message);
+    },
+    clock,
+    cancelled: job.signal,
+    ...options.deps,
+  };
+  await run(deps);
+  return {
+    outputs,
+    summary,
+    lines,
+    log: lines
+      .filter((line) => line.level !== "debug")
+      .map((line) => line.text)
+      .join("\n"),
+    ...(failures[0] === undefined ? {} : { failure: failures[0] }),
+    failCalls: failures.length,
+    handoffs,
+    elapsedMs: clock.now() - startedAt,
+  };
+}
+
+/**
+ * A fresh harness (and emulator) for every test of the file; the SageMaker calls all of them
+ * made are recorded as `suite` for the IAM check.
+ */
+export function useActionHarness(
+  suite: string,
+  emulatorOptions: EmulatorOptions = {},
+): () => ActionHarness {
+  let harness: ActionHarness | undefined;
+  const seen: ReturnType<typeof sageMakerActions> = [];
+  beforeEach(async () => {
+    harness = await startActionHarness(emulatorOptions);
+  });
+  afterEach(async () => {
+    if (!harness) return;
+    seen.push(...sageMakerActions(harness.emulator.requests));
+    await harness.close();
+    harness = undefined;
+  });
+  afterAll(() => recordAwsCalls(suite, "action", seen));
+  return () => {
+    if (!harness) throw new Error("useActionHarness: no test is running");
+    return harness;
+  };
+}
+
+/** The names of resources in an emulator state, sorted. */
+export function names(items: readonly { name: string }[]): string[] {
+  return items.map((item) => item.name).sort();
+}
+
+/** The operations of the Create/Update/Delete/AddTags calls that reached the emulator's handlers. */
+export function mutations(emulator: Emulator): string[] {
+  return emulator.mutatingRequests().map((request) => request.operation);
+}
