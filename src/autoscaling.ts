@@ -157,7 +157,12 @@ function carryNote(
       ? `; initial-instance-count ${configured} ignored`
       : "";
   if (count === live) return `${variant}: keeps ${instances(count)} (autoscaled${ignored})`;
-  const why = count > live ? `raised to min ${range.min}` : `lowered to max ${range.max}`;
+  const why =
+    count < live
+      ? `lowered to max ${range.max}`
+      : count === range.min
+        ? `raised to min ${range.min}`
+        : "raised to 1, the fewest a production variant starts with";
   return `${variant}: starts with ${instances(count)} (autoscaled: ${live} running, ${why}${ignored})`;
 }
 

@@ -201,6 +201,22 @@ describe("autoscaling around a deploy, against the emulator", () => {
       expect([carried.variants[0]?.InitialInstanceCount, carried.notes]).toEqual([count, [note]]);
     });
 
+    it("starts a variant scaled in to 0 with 1 instance, the fewest SageMaker allows", async () => {
+      // prepare
+      await aas.registerScalableTarget({ resourceId: RESOURCE_ID, minCapacity: 0, maxCapacity: 4 });
+      emulator.setInstanceCount(ENDPOINT, VARIANT, 0);
+      // act
+      const carried = carryCapacity({
+        variants: config("c-next").ProductionVariants,
+        running: await sagemaker.describeEndpoint(ENDPOINT),
+        scaling: await read(),
+      });
+      // assess
+      expect(carried.notes).toEqual([
+        "AllTraffic: starts with 1 instance (autoscaled: 0 running, raised to 1, the fewest a production variant starts with)",
+      ]);
+    });
+
     it("leaves a variant alone that is not autoscaled, or when autoscaling is unknown", async () => {
       // prepare
       emulator.setInstanceCount(ENDPOINT, VARIANT, 4);
