@@ -173,17 +173,16 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeVerd
       contentType: spec.contentType,
       ...(variant ? { targetVariant: variant } : {}),
     });
-    const who = variant ?? (answer.ok ? answer.variant : undefined) ?? options.endpointName;
+    const shown = variant ?? (answer.ok ? answer.variant : undefined);
+    const who = shown ? `variant ${shown}` : `endpoint ${options.endpointName}`;
     const took =
       started === undefined ? "" : ` in ${(options.clock?.now() ?? started) - started} ms`;
-    if (!answer.ok) return { ok: false, reason: `variant ${who}: ${failedCall(answer)}` };
+    if (!answer.ok) return { ok: false, reason: `${who}: ${failedCall(answer)}` };
     const text = new TextDecoder().decode(answer.body);
     log.debug(`Smoke test answer of ${who}: ${short(text)}`);
     const problem = judgeAnswer(text, spec.expect);
-    if (problem) return { ok: false, reason: `variant ${who}: ${problem}` };
-    log.info(
-      `Smoke test: variant ${who} answered${took} (${answer.body.length} bytes), as expected.`,
-    );
+    if (problem) return { ok: false, reason: `${who}: ${problem}` };
+    log.info(`Smoke test: ${who} answered${took} (${answer.body.length} bytes), as expected.`);
   }
   const which = targets.length > 1 ? `all ${targets.length} variants` : "the endpoint";
   return { ok: true, reason: `${which} answered the smoke test as expected` };

@@ -128,7 +128,7 @@ describe("runSmokeTest", () => {
         modelStatus: 500,
         message: "Traceback: KeyError 'instances'",
       },
-      /variant fraud-scorer: the model answered 500: Traceback: KeyError 'instances'/,
+      /endpoint fraud-scorer: the model answered 500: Traceback: KeyError 'instances'/,
     ],
     [
       "a throttled call",
