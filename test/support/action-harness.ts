@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeEach } from "vitest";
 import { run } from "../../src/main.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "../../src/ports.js";
 import { readProvenance } from "../../src/provenance.js";
+import { loadReleaseClients } from "../../src/release-clients.js";
 import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import { actionDefaults, RUNNER_ENV } from "../e2e/run-action.js";
 import { QuickRetries, sageMakerClient } from "../emulator/sdk-client.js";
@@ -174,6 +175,7 @@ async function runAction(
     }),
     sagemaker: (region, signal) =>
       emulatorSession(emulator, region, signal, options.credentialExpiry),
+    release: loadReleaseClients(process.env),
     invokeHandoff: async () => async (request) => {
       if (options.invokeError) throw options.invokeError;
       handoffs.push(structuredClone(request));
