@@ -1,4 +1,5 @@
 import type { Provenance } from "./provenance.js";
+import type { ReleaseClients } from "./release-clients.js";
 import type { Clock } from "./shared/clock.js";
 import type { HandoffPayload } from "./shared/handoff-payload.js";
 import type { SageMakerGateway } from "./shared/sagemaker-gateway.js";
@@ -37,6 +38,8 @@ export interface ActionDependencies {
   readonly sagemaker: (region: string, signal: AbortSignal) => SageMakerSession;
   /** Loaded only when a hand-off happens, so the Lambda client stays off the start path. */
   readonly invokeHandoff: () => Promise<InvokeHandoff>;
+  /** ECR, S3 and SageMaker Runtime, each loaded only for a deploy that needs it. */
+  readonly release: ReleaseClients;
   readonly log: Log;
   readonly setOutput: (name: string, value: string) => void;
   /** Appends Markdown to the job summary (a no-op where the runner gives none). */

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { context } from "@actions/github";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "./ports.js";
 import { readProvenance } from "./provenance.js";
+import { loadReleaseClients } from "./release-clients.js";
 import { createSageMakerClient } from "./shared/aws-client.js";
 import { systemClock } from "./shared/clock.js";
 import { createSageMakerGateway } from "./shared/sagemaker-gateway.js";
@@ -48,12 +49,16 @@ async function loadInvokeHandoff(): Promise<InvokeHandoff> {
 /** The real adapters over `@actions/core`, `@actions/github`, the AWS SDK, the clock and signals. */
 export function createRunnerDependencies(): ActionDependencies {
   const info = (message: string) => core.info(printable(message));
+  // Masked before anything can log it; only github-environment's Deployments use it.
+  const githubToken = core.getInput("github-token").trim();
+  if (githubToken) core.setSecret(githubToken);
   return {
     input: (name) => core.getInput(name),
     env: process.env,
     provenance: readProvenance(process.env, context),
     sagemaker: sageMakerSession,
     invokeHandoff: loadInvokeHandoff,
+    release: loadReleaseClients(process.env),
     log: {
       info,
       warning: (message) => core.warning(printable(message)),
