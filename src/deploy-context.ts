@@ -1,3 +1,4 @@
+import type { AutoScalingSession } from "./autoscaling-gateway.js";
 import type { Config } from "./inputs.js";
 import type { Log, SageMakerSession } from "./ports.js";
 import type { Provenance } from "./provenance.js";
@@ -7,6 +8,8 @@ import type { Clock } from "./shared/clock.js";
 /** Everything one deploy needs, handed in so tests control AWS, time and cancellation. */
 export interface DeployContext {
   readonly sagemaker: SageMakerSession;
+  /** Application Auto Scaling (its client loads only if an update needs it). */
+  readonly autoscaling: AutoScalingSession;
   readonly config: Config;
   readonly provenance: Provenance;
   readonly clock: Clock;

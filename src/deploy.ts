@@ -1,10 +1,11 @@
 import type { DeployContext } from "./deploy-context.js";
-import { endpointTags, planDeploy } from "./deploy-plan.js";
+import { type DeployPlan, endpointTags, planDeploy } from "./deploy-plan.js";
 import { createEndpoint, updateEndpoint } from "./endpoint-change.js";
 import { waitFor } from "./endpoint-wait.js";
 import { ensureResources, rejectConflicts, setArn } from "./ensure-resources.js";
 import type { Plan } from "./report.js";
 import { consoleLinks } from "./report.js";
+import { applySpecScaling, planScaling, withScalingLifted } from "./scaling-step.js";
 import { DeployError, errorMessage } from "./shared/errors.js";
 import { parseTiming, recordTiming } from "./shared/poll-schedule.js";
 import type { Endpoint, EndpointConfig, Model } from "./shared/sagemaker-gateway.js";
@@ -205,7 +206,14 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   }
   const isUnchanged = endpoint?.EndpointConfigName === plan.configName;
   const current = endpoint && !isUnchanged ? await readRunning(ctx, endpoint) : undefined;
-  const review = current ? reviewUpdate(current.running, plan) : { changes: [], removals: [] };
+  const scaling = await planScaling(
+    ctx,
+    plan,
+    endpoint && current ? { endpoint, config: current.running.config } : undefined,
+  );
+  const review = current
+    ? reviewUpdate(current.running, scaling.plan)
+    : { changes: [], removals: [] };
   showPlan(ctx, {
     operation: !endpoint ? "create" : isUnchanged ? "unchanged" : "update",
     endpointName: config.endpointName,
@@ -214,14 +222,29 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
     model: found.model ? "reuse" : found.lookedUp.model ? "create" : "create-or-reuse",
     endpointConfig: found.config ? "reuse" : found.lookedUp.config ? "create" : "create-or-reuse",
     changes: review.changes,
-    removals: review.removals,
-    notes: [],
+    removals: [...review.removals, ...scaling.removals],
+    notes: scaling.notes,
     dryRun: config.dryRun,
   });
-  refuseRemovals(ctx, review.removals);
+  refuseRemovals(ctx, [...review.removals, ...scaling.removals]);
   if (config.dryRun) return { kind: "dry-run" };
   if (endpoint && isUnchanged) return unchanged(ctx, found, endpoint);
-  await ensureResources(ctx, plan, found);
+  await ensureResources(ctx, scaling.plan, found);
+  const outcome = await withScalingLifted(ctx, scaling, current?.running.config, () =>
+    changeAndWait(ctx, scaling.plan, endpoint, current?.tags[TAG_KEYS.timing]),
+  );
+  if (outcome.kind === "success") await applySpecScaling(ctx, scaling.plan);
+  return outcome;
+}
+
+/** CreateEndpoint or UpdateEndpoint, then the wait (unless wait is false). */
+async function changeAndWait(
+  ctx: DeployContext,
+  plan: DeployPlan,
+  endpoint: Endpoint | undefined,
+  previousTiming: string | undefined,
+): Promise<DeployOutcome> {
+  const { config } = ctx;
   const tags = endpointTags({
     plan,
     handoff: config.handoff,
@@ -233,7 +256,6 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
     : await createEndpoint(ctx, plan.configName, tags);
   ctx.log.info(`Watch it: ${consoleLinks.endpoint(config.region, config.endpointName)}`);
   if (!config.wait) return notWaited(ctx);
-  const previousTiming = current?.tags[TAG_KEYS.timing];
   const outcome = await waitFor(ctx, {
     expectedConfigName: plan.configName,
     change,

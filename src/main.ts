@@ -135,6 +135,7 @@ async function createContext(deps: ActionDependencies): Promise<DeployContext> {
   const startedAt = deps.clock.now();
   const base = {
     sagemaker: deps.sagemaker(config.region, deps.cancelled),
+    autoscaling: deps.autoscaling(config.region, deps.cancelled),
     config,
     provenance: deps.provenance,
     clock: deps.clock,
@@ -185,6 +186,7 @@ export async function run(deps: ActionDependencies): Promise<void> {
         );
     }
     ctx?.sagemaker.destroy();
+    ctx?.autoscaling.destroy();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Provenance } from "./provenance.js";
 import type { ReleaseClients } from "./release-clients.js";
+import type { AutoScalingSession } from "./autoscaling-gateway.js";
 import type { Clock } from "./shared/clock.js";
 import type { HandoffPayload } from "./shared/handoff-payload.js";
 import type { SageMakerGateway } from "./shared/sagemaker-gateway.js";
@@ -40,6 +41,8 @@ export interface ActionDependencies {
   readonly invokeHandoff: () => Promise<InvokeHandoff>;
   /** ECR, S3 and SageMaker Runtime, each loaded only for a deploy that needs it. */
   readonly release: ReleaseClients;
+  /** Application Auto Scaling for the region; its client loads on the first call only. */
+  readonly autoscaling: (region: string, signal: AbortSignal) => AutoScalingSession;
   readonly log: Log;
   readonly setOutput: (name: string, value: string) => void;
   /** Appends Markdown to the job summary (a no-op where the runner gives none). */

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { context } from "@actions/github";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "./ports.js";
 import { readProvenance } from "./provenance.js";
+import { createAutoScalingGateway } from "./autoscaling-gateway.js";
 import { loadReleaseClients } from "./release-clients.js";
 import { createSageMakerClient } from "./shared/aws-client.js";
 import { systemClock } from "./shared/clock.js";
@@ -59,6 +60,7 @@ export function createRunnerDependencies(): ActionDependencies {
     sagemaker: sageMakerSession,
     invokeHandoff: loadInvokeHandoff,
     release: loadReleaseClients(process.env),
+    autoscaling: (region, signal) => createAutoScalingGateway({ region, signal }),
     log: {
       info,
       warning: (message) => core.warning(printable(message)),

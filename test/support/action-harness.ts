@@ -6,13 +6,14 @@
  * milliseconds, and nothing races the wall clock.
  */
 import { afterAll, afterEach, beforeEach } from "vitest";
+import { createAutoScalingGateway } from "../../src/autoscaling-gateway.js";
 import { run } from "../../src/main.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "../../src/ports.js";
 import { readProvenance } from "../../src/provenance.js";
 import { loadReleaseClients } from "../../src/release-clients.js";
 import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import { actionDefaults, RUNNER_ENV } from "../e2e/run-action.js";
-import { QuickRetries, sageMakerClient } from "../emulator/sdk-client.js";
+import { QuickRetries, sageMakerClient, TEST_CREDENTIALS } from "../emulator/sdk-client.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/server.js";
 import { recordAwsCalls, sageMakerActions } from "./aws-calls.js";
 import { type FakeClock, fakeClock } from "./fake-clock.js";
@@ -176,6 +177,12 @@ async function runAction(
     sagemaker: (region, signal) =>
       emulatorSession(emulator, region, signal, options.credentialExpiry),
     release: loadReleaseClients(process.env),
+    autoscaling: (region, signal) =>
+      createAutoScalingGateway({
+        region,
+        signal,
+        clientConfig: { endpoint: emulator.url, credentials: TEST_CREDENTIALS },
+      }),
     invokeHandoff: async () => async (request) => {
       if (options.invokeError) throw options.invokeError;
       handoffs.push(structuredClone(request));
