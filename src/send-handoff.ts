@@ -35,7 +35,12 @@ export function buildPayload(options: HandoffOptions): HandoffPayload {
       workflow: handoff.workflow,
       ref: handoff.ref ?? provenance.ref,
     },
-    source: { runId: provenance.runId, runAttempt: provenance.runAttempt, sha: provenance.sha },
+    source: {
+      runId: provenance.runId,
+      runAttempt: provenance.runAttempt,
+      sha: provenance.sha,
+      deployId: provenance.deployId,
+    },
   };
 }
 

@@ -15,6 +15,7 @@ const GATEWAYS = [
   "src/lambda-invoke.ts",
   "lambda/src/continuation.ts",
   "lambda/src/secrets.ts",
+  "lambda/src/report-claims.ts",
 ];
 
 /** The one module of the action that may import `@actions/*`. */

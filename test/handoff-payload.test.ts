@@ -10,7 +10,12 @@ const VALID = {
   region: "us-east-1",
   deadline: "2026-11-24T18:00:00Z",
   callback: { repository: "acme/churn", workflow: "sagemaker-deploy-status.yml", ref: "main" },
-  source: { runId: "123", runAttempt: "1", sha: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567" },
+  source: {
+    runId: "123",
+    runAttempt: "1",
+    sha: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+    deployId: "5f0c8f2e-9a41-4c1b-8d3e-2b7a6c9d0e1f",
+  },
 };
 
 type Payload = typeof VALID;
@@ -228,6 +233,16 @@ describe("parseHandoffPayload", () => {
     },
     { name: "an upper-case sha", event: withSource("sha", "0A1B2C3D"), problem: "source.sha" },
     { name: "a huge sha", event: withSource("sha", "a".repeat(100_000)), problem: "source.sha" },
+    {
+      name: "no deployId (an action older than the deploy-id check)",
+      event: withSource("deployId", undefined),
+      problem: "source.deployId",
+    },
+    {
+      name: "a deployId that is no UUID",
+      event: withSource("deployId", "1"),
+      problem: "source.deployId",
+    },
   ])("refuses $name without throwing", ({ event, problem }) => {
     // prepare: an untrusted Lambda event
 

@@ -1,7 +1,8 @@
 // Bundles the companion Lambda into lambda/dist/index.mjs (ESM, `handler` export) with ncc.
 // The SageMaker client is bundled: loading the runtime's copy from its many files costs more at
-// cold start (~135 ms on Node 20) than the whole bundle (~85 ms). The Scheduler and Secrets
-// Manager clients are imported lazily, on first use, from the SDK v3 the nodejs22.x runtime ships.
+// cold start (~135 ms on Node 20) than the whole bundle (~85 ms). The Scheduler, Secrets Manager
+// and DynamoDB clients are imported lazily, on first use, from the SDK v3 the nodejs24.x runtime
+// ships.
 // `--check` builds in memory and fails when the committed bundle differs (for CI).
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -11,7 +12,11 @@ import ncc from "@vercel/ncc";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const entry = join(root, "lambda", "src", "index.ts");
 const outDir = join(root, "lambda", "dist");
-export const EXTERNALS = ["@aws-sdk/client-scheduler", "@aws-sdk/client-secrets-manager"];
+export const EXTERNALS = [
+  "@aws-sdk/client-scheduler",
+  "@aws-sdk/client-secrets-manager",
+  "@aws-sdk/client-dynamodb",
+];
 
 // No source map: the bundle is minified and committed, and a map (three times its size, one
 // line) would add megabytes to the repository's history at every rebuild.

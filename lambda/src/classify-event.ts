@@ -20,6 +20,8 @@ export type ClassifiedEvent =
       readonly kind: "state-change";
       readonly endpointName: string;
       readonly region: string;
+      /** The account the event says it is from; empty when it does not say. */
+      readonly account: string;
       /** The event's own status (UPPER_SNAKE), for logs only: events repeat and arrive out of order. */
       readonly eventStatus: string;
     }
@@ -38,7 +40,8 @@ function classifyStateChange(event: Record<string, unknown>): ClassifiedEvent {
   if (problems.length > 0) return { kind: "invalid", problems };
   const status =
     typeof detail.EndpointStatus === "string" ? detail.EndpointStatus.slice(0, 64) : "";
-  return { kind: "state-change", endpointName, region, eventStatus: status };
+  const account = typeof event.account === "string" ? event.account : "";
+  return { kind: "state-change", endpointName, region, account, eventStatus: status };
 }
 
 /** Tells an EventBridge state-change event from a hand-off payload and checks it; never throws. */

@@ -6,6 +6,7 @@ export const ENV = {
   allowedRepositories: "ALLOWED_REPOSITORIES",
   githubApiUrl: "GITHUB_API_URL",
   schedulerRoleArn: "SCHEDULER_ROLE_ARN",
+  reportsTableName: "REPORTS_TABLE_NAME",
 } as const;
 
 /** GitHub.com's REST API; GHES users set `GITHUB_API_URL` to `https://HOST/api/v3`. */
@@ -17,6 +18,8 @@ export interface LambdaConfig {
   readonly allowlist: Allowlist;
   readonly githubApiUrl: string;
   readonly schedulerRoleArn: string;
+  /** The DynamoDB table that makes each report happen exactly once; undefined when not set up. */
+  readonly reportsTableName?: string;
 }
 
 /** The environment is unusable; every problem names its variable. */
@@ -31,6 +34,8 @@ export class ConfigError extends Error {
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9/_+=,.@-]+$/;
+/** DynamoDB's table names. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 /** Plain http only to this machine: tests and local doubles, never a token over the network. */
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -69,10 +74,20 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): L
   const tokenSecretArn = readArn(env, ENV.tokenSecretArn, SECRET_ARN, problems);
   const schedulerRoleArn = readArn(env, ENV.schedulerRoleArn, ROLE_ARN, problems);
   const githubApiUrl = readApiUrl(env[ENV.githubApiUrl], problems);
+  const reportsTableName = env[ENV.reportsTableName]?.trim() ?? "";
+  if (reportsTableName !== "" && !TABLE_NAME.test(reportsTableName)) {
+    problems.push(`${ENV.reportsTableName} '${reportsTableName}' is not a DynamoDB table name`);
+  }
   const parsed = parseAllowlist(env[ENV.allowedRepositories] ?? "");
   if (!parsed.ok) {
     problems.push(...parsed.problems.map((problem) => `${ENV.allowedRepositories}: ${problem}`));
   }
   if (problems.length > 0 || !parsed.ok) throw new ConfigError(problems);
-  return { tokenSecretArn, allowlist: parsed.allowlist, githubApiUrl, schedulerRoleArn };
+  return {
+    tokenSecretArn,
+    allowlist: parsed.allowlist,
+    githubApiUrl,
+    schedulerRoleArn,
+    ...(reportsTableName ? { reportsTableName } : {}),
+  };
 }

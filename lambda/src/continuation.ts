@@ -2,16 +2,7 @@ import { createHash } from "node:crypto";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { AwsCallError, errorName } from "../../src/shared/errors.js";
 import type { HandoffPayload } from "../../src/shared/handoff-payload.js";
-
-/**
- * Upper bound on continuations of one hand-off. Each invocation waits up to ~13 minutes, so 150
- * hops cover about 33 hours; the bound only stops a runaway chain (e.g. a payload whose deadline
- * lies years ahead), the payload's deadline ends a normal one long before.
- */
-export const MAX_HOPS = 150;
-
-/** How far ahead a continuation is scheduled; EventBridge Scheduler wants a time in the future. */
-export const CONTINUATION_DELAY_MS = 60_000;
+import { MAX_HOPS } from "./limits.js";
 
 /** Prefix of every schedule the function creates; the IAM policy is scoped to it. */
 export const SCHEDULE_NAME_PREFIX = "sagemaker-deploy-";
@@ -59,6 +50,7 @@ export function scheduleName(payload: HandoffPayload, hop: number): string {
     payload.expectedConfigName,
     payload.source.runId,
     payload.source.runAttempt,
+    payload.source.deployId,
     payload.deadline,
   ].join("\n");
   const hash = createHash("sha256").update(identity).digest("hex").slice(0, 10);

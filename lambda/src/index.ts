@@ -12,15 +12,16 @@ import type { Dependencies } from "./dependencies.js";
 import { createTokenProvider } from "./github-credentials.js";
 import { handleEvent } from "./handle-event.js";
 import type { HandlerResult } from "./handler-result.js";
-import { asLog, createLogger } from "./logger.js";
+import { asLog, createLogger, serviceName } from "./logger.js";
+import { createOutcomeMetrics } from "./metrics.js";
+import { POLL_CAP_MS } from "./poll-plan.js";
+import { createDynamoClaims } from "./report-claims.js";
 import { createSecretReader } from "./secrets.js";
-
-/** DescribeEndpoint interval inside one invocation: ~28 calls in a 14-minute wait. */
-export const POLL_INTERVAL_MS = 30_000;
 
 /** Marks the companion's AWS calls apart from the action's. */
 const LAMBDA_USER_AGENT = ["lambda", "1"] as const;
 const logger = createLogger();
+const countOutcome = createOutcomeMetrics(serviceName());
 let dependencies: Dependencies | undefined;
 
 function buildDependencies(): Dependencies {
@@ -56,26 +57,35 @@ function buildDependencies(): Dependencies {
       roleArn: config.schedulerRoleArn,
       customUserAgent,
     }),
-    pollIntervalMs: POLL_INTERVAL_MS,
+    ...(config.reportsTableName
+      ? {
+          claimReport: createDynamoClaims({ tableName: config.reportsTableName, customUserAgent }),
+        }
+      : {}),
+    pollCapMs: POLL_CAP_MS,
   };
 }
 
 /**
- * The Lambda entry point (`index.handler`): a hand-off payload (docs/architecture.md "Hand-off payload") or an EventBridge
- * "SageMaker Endpoint State Change" event. Configuration and clients are built once per container.
+ * The Lambda entry point (`index.handler`): a hand-off payload (docs/architecture.md "Hand-off
+ * payload") or an EventBridge "SageMaker Endpoint State Change" event. Configuration and
+ * clients are built once per container; each outcome is counted (src/metrics.ts).
  */
 export async function handler(event: unknown, context: Context): Promise<HandlerResult> {
   logger.addContext(context);
   try {
     dependencies ??= buildDependencies();
-    return await handleEvent(
+    const result = await handleEvent(
       event,
       {
         functionArn: context.invokedFunctionArn,
+        requestId: context.awsRequestId,
         remainingTimeMs: () => context.getRemainingTimeInMillis(),
       },
       dependencies,
     );
+    await countOutcome(result.result);
+    return result;
   } catch (error) {
     // Only reached before anything was dispatched or scheduled, so Lambda's retry is safe.
     logger.error("Invocation failed; Lambda may retry it", { reason: errorMessage(error) });

@@ -11,12 +11,19 @@ export interface Log {
   error(message: string, attributes?: LogAttributes): void;
 }
 
-/** Service name on every log line (Powertools reads `POWERTOOLS_SERVICE_NAME` first). */
+/** Service name on every log line and metric, unless `POWERTOOLS_SERVICE_NAME` says otherwise. */
 export const SERVICE_NAME = "sagemaker-deploy-companion";
+
+/** The service name in use: the template sets `POWERTOOLS_SERVICE_NAME` to the function's name. */
+export function serviceName(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return env.POWERTOOLS_SERVICE_NAME?.trim() || SERVICE_NAME;
+}
 
 /** The structured JSON logger of the deployed function. */
 export function createLogger(): Logger {
-  return new Logger({ serviceName: SERVICE_NAME });
+  return new Logger({ serviceName: serviceName() });
 }
 
 /** Adapts Powertools' Logger (whose extra arguments are optional rest parameters) to {@link Log}. */

@@ -1,54 +1,43 @@
-import { errorMessage, unlessNotFound } from "../../src/shared/errors.js";
+import { errorMessage } from "../../src/shared/errors.js";
 import type { HandoffPayload } from "../../src/shared/handoff-payload.js";
 import type { Endpoint, SageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import { type WaitOutcome, waitForEndpoint } from "../../src/shared/wait.js";
 import { isRepositoryAllowed } from "./allowlist.js";
-import { CONTINUATION_DELAY_MS, MAX_HOPS } from "./continuation.js";
 import type { Dependencies, Invocation } from "./dependencies.js";
 import { type Outcome, TIMED_OUT_REASON } from "./dispatch-inputs.js";
+import { deploymentOf } from "./endpoint-tags.js";
 import { type HandlerResult, RESULT } from "./handler-result.js";
-import { DISPATCH_MARGIN_MS, reportOutcome } from "./report-outcome.js";
+import {
+  CONTINUATION_DELAY_MS,
+  LATE_CONTINUATION_MS,
+  MAX_DEADLINE_AHEAD_MS,
+  MAX_HOPS,
+  SAFETY_MARGIN_MS,
+} from "./limits.js";
+import { type PollPlan, planPolls } from "./poll-plan.js";
+import { reportOutcome } from "./report-outcome.js";
+import { foreignEndpoint, parseFunctionArn, verifyHandoffEndpoint } from "./trust.js";
 
-/**
- * Time kept free at the end of an invocation for what follows the wait: ListTags, AddTags, the
- * dispatch with its retries, or scheduling the continuation. Lambda stops the function at its
- * timeout (900 s in the template), and an invocation stopped there is retried.
- */
-export const SAFETY_MARGIN_MS = 120_000;
-
-/**
- * How late past its deadline a continuation may still arrive: Lambda retries a failed async
- * event for up to an hour (MaximumEventAgeInSeconds in template.yaml), plus the schedule's delay.
- * A fresh hand-off always carries a future deadline, so one already past is refused outright.
- */
-export const LATE_CONTINUATION_MS = 3_600_000 + 2 * CONTINUATION_DELAY_MS;
-
-/** Status reported when the endpoint vanished before it was ever described. */
+/** Status reported when the endpoint vanished while it was awaited. */
 export const GONE_STATUS = "NotFound";
 
-function sameArn(a: string | undefined, b: string): boolean {
-  return a !== undefined && a.toLowerCase() === b.toLowerCase();
-}
-
-async function waitWithinInvocation(
+function waitWithinInvocation(
   payload: HandoffPayload,
   gateway: SageMakerGateway,
   waitUntil: number,
+  plan: PollPlan,
   deps: Dependencies,
-): Promise<WaitOutcome | "arn-mismatch"> {
+): Promise<WaitOutcome> {
   const { logger } = deps;
-  // A payload naming one endpoint and carrying another's ARN would have us tag the wrong one.
-  const mismatch = new AbortController();
-  const outcome = await waitForEndpoint({
+  return waitForEndpoint({
     gateway,
     endpointName: payload.endpointName,
     expectedConfigName: payload.expectedConfigName,
     deadline: waitUntil,
-    nextDelay: () => deps.pollIntervalMs,
+    nextDelay: plan.nextDelay,
     clock: deps.clock,
-    signal: mismatch.signal,
     onStatusChange: (endpoint, verdict) => {
-      if (!sameArn(endpoint.EndpointArn, payload.endpointArn)) mismatch.abort();
+      plan.observe(endpoint);
       logger.info("Endpoint status", {
         endpoint: payload.endpointName,
         status: endpoint.EndpointStatus,
@@ -61,7 +50,6 @@ async function waitWithinInvocation(
         reason: errorMessage(error),
       }),
   });
-  return mismatch.signal.aborted ? "arn-mismatch" : outcome;
 }
 
 function outcomeOf(
@@ -100,28 +88,37 @@ function finalOutcome(
   return outcomeOf(payload, endpoint, endpoint?.EndpointStatus ?? "Unknown", TIMED_OUT_REASON);
 }
 
-async function report(
-  payload: HandoffPayload,
-  outcome: Outcome,
-  gateway: SageMakerGateway,
-  invocation: Invocation,
-  deps: Dependencies,
-): Promise<HandlerResult> {
-  const tags = await unlessNotFound(() => gateway.listTags(outcome.endpointArn));
-  return reportOutcome({
-    outcome,
-    callback: payload.callback,
-    expectedConfigName: payload.expectedConfigName,
-    gateway,
-    tags,
-    deadline: deps.clock.now() + invocation.remainingTimeMs() - DISPATCH_MARGIN_MS,
-    deps,
-  });
+function formatMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /**
- * Handles the action's hand-off (docs/architecture.md "Hand-off payload"): waits inside this invocation, then reports the final
- * status, or at the payload's deadline "timed out waiting", or arranges a continuation.
+ * Why the payload is refused before any AWS call (a repository or an endpoint that is not ours
+ * to report, or a deadline the action never sends), or undefined.
+ */
+function unacceptable(
+  payload: HandoffPayload,
+  invocation: Invocation,
+  deps: Dependencies,
+): string | undefined {
+  if (!isRepositoryAllowed(deps.config.allowlist, payload.callback.repository)) {
+    return "the callback repository is not in ALLOWED_REPOSITORIES";
+  }
+  const foreign = foreignEndpoint(payload, parseFunctionArn(invocation.functionArn));
+  if (foreign) return foreign;
+  // The action's handoff-timeout is at most 24 h: a deadline further ahead is not one it sent.
+  if (Date.parse(payload.deadline) - deps.clock.now() > MAX_DEADLINE_AHEAD_MS) {
+    return `the deadline lies more than ${formatMinutes(MAX_DEADLINE_AHEAD_MS)} ahead, longer than any handoff-timeout`;
+  }
+  return undefined;
+}
+
+/**
+ * Handles the action's hand-off (docs/architecture.md "Hand-off payload"): checks that the
+ * endpoint exists in this function's account and region and carries the tags of this very
+ * deployment, waits inside this invocation, then reports the final status, or at the payload's
+ * deadline "timed out waiting", or arranges a continuation.
  */
 export async function processHandoff(
   payload: HandoffPayload,
@@ -131,19 +128,24 @@ export async function processHandoff(
 ): Promise<HandlerResult> {
   const { clock, logger } = deps;
   const context = { endpoint: payload.endpointName, repository: payload.callback.repository, hop };
-  if (!isRepositoryAllowed(deps.config.allowlist, payload.callback.repository)) {
-    logger.error("Refused: the callback repository is not in ALLOWED_REPOSITORIES", context);
-    return { result: RESULT.refused };
-  }
+  const refuse = (reason: string): HandlerResult => {
+    logger.error(`Refused: ${reason}`, context);
+    return { result: RESULT.refused, detail: reason };
+  };
+  const refusal = unacceptable(payload, invocation, deps);
+  if (refusal) return refuse(refusal);
   const deadline = Date.parse(payload.deadline);
-  const lateBy = clock.now() - deadline;
-  if (lateBy > (hop === 0 ? 0 : LATE_CONTINUATION_MS)) {
+  if (clock.now() - deadline > (hop === 0 ? 0 : LATE_CONTINUATION_MS)) {
     logger.error("Ignored: the payload's deadline had already passed when it arrived", {
       ...context,
       deadline: payload.deadline,
     });
     return { result: RESULT.invalid, detail: "deadline already passed" };
   }
+  const gateway = deps.sagemaker(payload.region);
+  const deployment = deploymentOf(payload);
+  const evidence = await verifyHandoffEndpoint({ payload, deployment, gateway, hop, deps });
+  if (!evidence.ok) return refuse(evidence.reason);
   const lastHop = hop >= MAX_HOPS;
   const invocationEnd = clock.now() + invocation.remainingTimeMs() - SAFETY_MARGIN_MS;
   const waitUntil = lastHop ? clock.now() : Math.min(deadline, invocationEnd);
@@ -152,15 +154,26 @@ export async function processHandoff(
     deadline: payload.deadline,
     until: new Date(waitUntil).toISOString(),
   });
-  const gateway = deps.sagemaker(payload.region);
-  const wait = await waitWithinInvocation(payload, gateway, waitUntil, deps);
-  if (wait === "arn-mismatch") {
-    logger.error("Ignored: endpointArn does not belong to endpointName", context);
-    return { result: RESULT.invalid, detail: "endpointArn does not match the endpoint" };
+  const plan = planPolls({
+    tags: evidence.tags,
+    first: evidence.endpoint,
+    clock,
+    capMs: deps.pollCapMs,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  const wait = await waitWithinInvocation(payload, gateway, waitUntil, plan, deps);
+  const outcome = finalOutcome(payload, wait, lastHop || clock.now() >= deadline);
+  if (outcome) {
+    const timing = wait.kind === "success" ? plan.timingAfter(wait.endpoint) : undefined;
+    return reportOutcome({
+      outcome,
+      deployment,
+      gateway,
+      ...(timing ? { timing } : {}),
+      invocation,
+      deps,
+    });
   }
-  const final = lastHop || clock.now() >= deadline;
-  const outcome = finalOutcome(payload, wait, final);
-  if (outcome) return report(payload, outcome, gateway, invocation, deps);
   await deps.scheduleContinuation({
     payload,
     hop: hop + 1,

@@ -1,11 +1,17 @@
-import { UpdateEndpointCommand } from "@aws-sdk/client-sagemaker";
+import {
+  AddTagsCommand,
+  DeleteEndpointCommand,
+  UpdateEndpointCommand,
+} from "@aws-sdk/client-sagemaker";
 import { beforeEach, describe, expect, it } from "vitest";
+import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import { TAG_KEYS } from "../../src/shared/tags.js";
 import { configInput, modelInput } from "../../test/emulator/fixtures.js";
-import { continuationEvent, MAX_HOPS } from "../src/continuation.js";
+import { continuationEvent } from "../src/continuation.js";
 import { DISPATCH_INPUT_NAMES, TIMED_OUT_REASON } from "../src/dispatch-inputs.js";
 import { handleEvent } from "../src/handle-event.js";
 import { RESULT } from "../src/handler-result.js";
+import { MAX_HOPS } from "../src/limits.js";
 import {
   describeCalls,
   ENDPOINT,
@@ -40,7 +46,14 @@ async function seedRollingUpdate(failureReason: string): Promise<void> {
       configInput(OLD_CONFIG, "churn-model-a"),
       configInput(NEW_CONFIG, "churn-model-b"),
     ],
-    endpoints: [{ EndpointName: ENDPOINT, EndpointConfigName: OLD_CONFIG, status: "InService" }],
+    endpoints: [
+      {
+        EndpointName: ENDPOINT,
+        EndpointConfigName: OLD_CONFIG,
+        status: "InService",
+        Tags: handoffTags(new Date(harness.clock.now() + 60 * MINUTE).toISOString()),
+      },
+    ],
   });
   harness.emulator.setLifecycle(ENDPOINT, {
     update: { status: "RolledBack", afterMs: 8 * MINUTE, failureReason },
@@ -87,7 +100,9 @@ describe("hand-off payload", () => {
     await handleEvent(payload, harness.invocation(), harness.deps);
 
     const endpoint = harness.emulator.state().endpoints.find((e) => e.name === ENDPOINT);
-    expect(endpoint?.tags[TAG_KEYS.reported]).toBe(`${RUN_ID}/${NEW_CONFIG}/InService`);
+    expect(endpoint?.tags[TAG_KEYS.reported]).toMatch(
+      new RegExp(`^${RUN_ID}/1/${NEW_CONFIG}/InService/[0-9a-f]{8}$`),
+    );
   });
 
   it("reports Failed with SageMaker's FailureReason", async () => {
@@ -151,11 +166,13 @@ describe("hand-off payload", () => {
     const payload = harness.payload({}, -MINUTE);
     harness.emulator.setLifecycle(ENDPOINT, { create: { status: "stuck" } });
     seedCreating(harness, payload.deadline);
+    const started = harness.clock.now();
 
     await handleEvent(continuationEvent(payload, 3), harness.invocation(), harness.deps);
 
     expect(onlyDispatch().inputs["failure-reason"]).toBe(TIMED_OUT_REASON);
-    expect(describeCalls(harness.emulator)).toBe(1);
+    expect(harness.clock.now() - started).toBeLessThan(MINUTE);
+    expect(harness.continuations).toEqual([]);
   });
 
   it("truncates a very long failure reason", async () => {
@@ -174,8 +191,27 @@ describe("hand-off payload", () => {
 
   it("reports an endpoint deleted while it was awaited, without tagging it", async () => {
     const payload = harness.payload();
+    harness.emulator.setLifecycle(ENDPOINT, {
+      create: { status: "stuck" },
+      deleteAfterMs: 0,
+    });
+    seedCreating(harness, payload.deadline);
+    const gateway = createSageMakerGateway({ client: harness.client });
+    // Someone deletes the endpoint once the function has found it and its tags.
+    const deleting = {
+      ...gateway,
+      describeEndpoint: async (name: string) => {
+        if (describeCalls(harness.emulator) === 1) {
+          await harness.client.send(new DeleteEndpointCommand({ EndpointName: ENDPOINT }));
+        }
+        return gateway.describeEndpoint(name);
+      },
+    };
 
-    const result = await handleEvent(payload, harness.invocation(), harness.deps);
+    const result = await handleEvent(payload, harness.invocation(), {
+      ...harness.deps,
+      sagemaker: () => deleting,
+    });
 
     expect(result.result).toBe(RESULT.dispatched);
     expect(onlyDispatch().inputs).toMatchObject({
@@ -230,7 +266,7 @@ describe("waits longer than one invocation", () => {
   });
 
   it("reports 'timed out waiting' at the last hop instead of continuing forever", async () => {
-    const payload = harness.payload({}, 365 * 24 * 60 * MINUTE);
+    const payload = harness.payload({}, 20 * 60 * MINUTE);
     harness.emulator.setLifecycle(ENDPOINT, { create: { status: "stuck" } });
     seedCreating(harness, payload.deadline);
 
@@ -300,6 +336,9 @@ describe("at most one dispatch per deployment", () => {
     await handleEvent(payload, harness.invocation(), harness.deps);
 
     const next = harness.payload({ source: { ...payload.source, runId: "4243" } });
+    await harness.client.send(
+      new AddTagsCommand({ ResourceArn: ENDPOINT_ARN, Tags: handoffTags(next.deadline, next) }),
+    );
     const result = await handleEvent(next, harness.invocation(), harness.deps);
 
     expect(result.result).toBe(RESULT.dispatched);
@@ -352,5 +391,120 @@ describe("the callback repository", () => {
         (e) => e.level === "error" && /ALLOWED_REPOSITORIES/.test(e.message),
       ),
     ).toBe(true);
+  });
+});
+
+describe("a re-run of the same workflow run", () => {
+  it("gets its own callback for the same config after attempt 1 was reported", async () => {
+    await seedRollingUpdate("Alarm churn-5xx went into ALARM during the canary.");
+    const first = harness.payload();
+    await harness.client.send(
+      new AddTagsCommand({ ResourceArn: ENDPOINT_ARN, Tags: handoffTags(first.deadline, first) }),
+    );
+    const attempt1 = await handleEvent(first, harness.invocation(), harness.deps);
+    // Attempt 2 deploys the same config again, with a deploy id of its own; this time it holds.
+    const second = harness.payload({
+      source: {
+        ...first.source,
+        runAttempt: "2",
+        deployId: "7d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a",
+      },
+    });
+    harness.emulator.setLifecycle(ENDPOINT, {
+      update: { status: "InService", afterMs: 5 * MINUTE },
+    });
+    await harness.client.send(
+      new UpdateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: NEW_CONFIG }),
+    );
+    await harness.client.send(
+      new AddTagsCommand({ ResourceArn: ENDPOINT_ARN, Tags: handoffTags(second.deadline, second) }),
+    );
+
+    const attempt2 = await handleEvent(second, harness.invocation(), harness.deps);
+
+    expect([attempt1.result, attempt2.result]).toEqual([RESULT.dispatched, RESULT.dispatched]);
+    expect(
+      harness.github
+        .acceptedDispatches()
+        .map((d) => (d.body as { inputs: Record<string, string> }).inputs["endpoint-status"]),
+    ).toEqual(["InService", "InService"]);
+    const inputs = harness.github
+      .acceptedDispatches()
+      .map((d) => (d.body as { inputs: Record<string, string> }).inputs);
+    expect(inputs[0]?.["failure-reason"]).toMatch(/^update rolled back/);
+    expect(inputs[1]).toMatchObject({ "endpoint-config-name": NEW_CONFIG, "failure-reason": "" });
+  });
+});
+
+describe("polling", () => {
+  it("polls densely around the time the endpoint's last create took, counted from when it began", async () => {
+    // The create began two minutes before the hand-off and takes as long as the last one, plus 12 s.
+    const payload = harness.payload();
+    harness.emulator.setLifecycle(ENDPOINT, {
+      create: { status: "InService", afterMs: 10 * MINUTE + 12_000 },
+    });
+    harness.emulator.seed({
+      endpoints: [
+        {
+          EndpointName: ENDPOINT,
+          EndpointConfigName: NEW_CONFIG,
+          status: "Creating",
+          Tags: [
+            ...handoffTags(payload.deadline),
+            { Key: TAG_KEYS.timing, Value: "create=600 update=300" },
+          ],
+        },
+      ],
+    });
+    const createdAt = harness.clock.now();
+    harness.clock.advance(2 * MINUTE);
+    let reportedAt = 0;
+    const deps = {
+      ...harness.deps,
+      random: () => 0.5,
+      getToken: async () => {
+        reportedAt = harness.clock.now();
+        return harness.deps.getToken();
+      },
+    };
+
+    const result = await handleEvent(payload, harness.invocation(), deps);
+
+    expect(result.result).toBe(RESULT.dispatched);
+    // A fixed 30 s poll would notice up to 30 s late; the dense window polls every 5 s.
+    const inServiceAt = createdAt + 10 * MINUTE + 12_000;
+    expect(reportedAt - inServiceAt).toBeGreaterThanOrEqual(0);
+    expect(reportedAt - inServiceAt).toBeLessThanOrEqual(5_000);
+  });
+
+  it("records how long the create took, with the report, in the timing tag", async () => {
+    const payload = harness.payload();
+    harness.emulator.setLifecycle(ENDPOINT, {
+      create: { status: "InService", afterMs: 7 * MINUTE },
+    });
+    seedCreating(harness, payload.deadline);
+
+    await handleEvent(payload, harness.invocation(), harness.deps);
+
+    const endpoint = harness.emulator.state().endpoints.find((e) => e.name === ENDPOINT);
+    expect(endpoint?.tags[TAG_KEYS.timing]).toBe("create=420");
+  });
+
+  it("leaves the timing tag alone when the deploy failed", async () => {
+    const payload = harness.payload();
+    harness.emulator.setLifecycle(ENDPOINT, {
+      create: {
+        status: "Failed",
+        afterMs: 7 * MINUTE,
+        failureReason: "CannotStartContainerError.",
+      },
+    });
+    seedCreating(harness, payload.deadline);
+
+    await handleEvent(payload, harness.invocation(), harness.deps);
+
+    const endpoint = harness.emulator.state().endpoints.find((e) => e.name === ENDPOINT);
+    expect(endpoint?.tags[TAG_KEYS.timing]).toBeUndefined();
+    expect(onlyDispatch().inputs["endpoint-status"]).toBe("Failed");
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { Context } from "aws-lambda";
@@ -5,7 +6,7 @@ import { afterEach, beforeEach, expect } from "vitest";
 import { parse } from "yaml";
 import type { HandoffPayload } from "../../src/shared/handoff-payload.js";
 import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
-import { TAG_KEYS } from "../../src/shared/tags.js";
+import { encodeTagValue, TAG_KEYS } from "../../src/shared/tags.js";
 import {
   type GithubApiDouble,
   type GithubApiOptions,
@@ -35,6 +36,8 @@ export const ENDPOINT_ARN = `arn:aws:sagemaker:us-east-1:123456789012:endpoint/$
 export const OLD_CONFIG = "churn-model-config-a";
 export const NEW_CONFIG = "churn-model-config-b";
 export const RUN_ID = "4242";
+/** The deploy id the action made for the deploy that handed off (src/provenance.ts). */
+export const DEPLOY_ID = "0c9d5e1a-7b3f-4a2e-9c8d-6f5e4d3c2b1a";
 /** Lambda's maximum timeout, as the template sets it. */
 export const INVOCATION_MS = 900_000;
 export const MINUTE = 60_000;
@@ -162,7 +165,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     scheduleContinuation: async (request) => {
       continuations.push(request);
     },
-    pollIntervalMs: 30_000,
+    pollCapMs: 30_000,
     ...options.deps,
   };
   return {
@@ -175,7 +178,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     deps,
     invocation: () => {
       const end = clock.now() + INVOCATION_MS;
-      return { functionArn: FUNCTION_ARN, remainingTimeMs: () => end - clock.now() };
+      return {
+        functionArn: FUNCTION_ARN,
+        requestId: randomUUID(),
+        remainingTimeMs: () => end - clock.now(),
+      };
     },
     payload: (overrides = {}, deadlineMs = 60 * MINUTE) =>
       handoffPayload({ ...overrides, deadline: new Date(clock.now() + deadlineMs).toISOString() }),
@@ -196,23 +203,30 @@ export function handoffPayload(overrides: Partial<HandoffPayload> = {}): Handoff
     region: "us-east-1",
     deadline: "2026-11-24T18:00:00Z",
     callback: { repository: REPOSITORY, workflow: "sagemaker-deploy-status.yml", ref: "main" },
-    source: { runId: RUN_ID, runAttempt: "1", sha: "0123456789abcdef0123456789abcdef01234567" },
+    source: {
+      runId: RUN_ID,
+      runAttempt: "1",
+      sha: "0123456789abcdef0123456789abcdef01234567",
+      deployId: DEPLOY_ID,
+    },
     ...overrides,
   };
 }
 
-/** The tags the action writes on an endpoint when hand-off is configured. */
+/** The tags the action writes on an endpoint when hand-off is configured (`payload` names the deploy). */
 export function handoffTags(
   deadline: string,
-  configName = NEW_CONFIG,
+  payload: HandoffPayload = handoffPayload(),
 ): { Key: string; Value: string }[] {
   return [
-    { Key: TAG_KEYS.repository, Value: REPOSITORY },
-    { Key: TAG_KEYS.runId, Value: RUN_ID },
-    { Key: TAG_KEYS.commit, Value: "0123456789abcdef0123456789abcdef01234567" },
-    { Key: TAG_KEYS.expectedConfig, Value: configName },
-    { Key: TAG_KEYS.callbackWorkflow, Value: "sagemaker-deploy-status.yml" },
-    { Key: TAG_KEYS.callbackRef, Value: "main" },
+    { Key: TAG_KEYS.repository, Value: payload.callback.repository },
+    { Key: TAG_KEYS.runId, Value: payload.source.runId },
+    { Key: TAG_KEYS.runAttempt, Value: payload.source.runAttempt },
+    { Key: TAG_KEYS.deployId, Value: payload.source.deployId },
+    { Key: TAG_KEYS.commit, Value: payload.source.sha },
+    { Key: TAG_KEYS.expectedConfig, Value: payload.expectedConfigName },
+    { Key: TAG_KEYS.callbackWorkflow, Value: payload.callback.workflow },
+    { Key: TAG_KEYS.callbackRef, Value: encodeTagValue(payload.callback.ref) ?? "" },
     { Key: TAG_KEYS.deadline, Value: deadline },
   ];
 }
@@ -260,7 +274,7 @@ export function describeCalls(emulator: Emulator): number {
 }
 
 /** A Lambda context as the runtime passes it, with Lambda's full 15 minutes remaining. */
-export function lambdaContext(): Context {
+export function lambdaContext(awsRequestId = "c6af9ac6-7b61-11e6-9a41-93e812345678"): Context {
   const end = Date.now() + INVOCATION_MS;
   return {
     callbackWaitsForEmptyEventLoop: true,
@@ -268,7 +282,7 @@ export function lambdaContext(): Context {
     functionVersion: "$LATEST",
     invokedFunctionArn: FUNCTION_ARN,
     memoryLimitInMB: "256",
-    awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
+    awsRequestId,
     logGroupName: "/aws/lambda/sagemaker-deploy-companion",
     logStreamName: "2026/11/24/[$LATEST]abcdef",
     getRemainingTimeInMillis: () => end - Date.now(),
@@ -294,5 +308,29 @@ export function useHarness(): () => Harness {
   return () => {
     if (!harness) throw new Error("useHarness: no test is running");
     return harness;
+  };
+}
+
+/** A meeting point for concurrent invocations: each `arrive()` resolves once `parties` arrived. */
+export interface Barrier {
+  arrive(): Promise<void>;
+  /** Resolves once `parties` arrived. */
+  readonly met: Promise<void>;
+}
+
+/** A {@link Barrier} for `parties` callers, to line concurrent invocations up at one step. */
+export function barrier(parties: number): Barrier {
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const met = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    arrive: () => {
+      arrived += 1;
+      if (arrived >= parties) release();
+      return met;
+    },
+    met,
   };
 }

@@ -4,7 +4,6 @@ import { handleEvent } from "../src/handle-event.js";
 import { RESULT } from "../src/handler-result.js";
 import {
   ENDPOINT,
-  ENDPOINT_ARN,
   type Harness,
   MINUTE,
   seedCreating,
@@ -75,8 +74,12 @@ const hostile: [string, () => unknown][] = [
   ["a continuation hop past the limit", () => ({ ...valid(), continuation: { hop: 1_000_000 } })],
   ["a continuation hop that is a string", () => ({ ...valid(), continuation: { hop: "1" } })],
   [
-    "an ARN of another endpoint",
-    () => ({ ...valid(), endpointArn: ENDPOINT_ARN.replace(ENDPOINT, "another-endpoint") }),
+    "a payload of an action that sends no deploy id",
+    () => {
+      const event = valid();
+      const { deployId: _, ...source } = event.source as Record<string, unknown>;
+      return { ...event, source };
+    },
   ],
   [
     "an aws.sagemaker event of another kind",
@@ -118,6 +121,7 @@ const FIELDS = [
   ["source"],
   ["source", "runId"],
   ["source", "sha"],
+  ["source", "deployId"],
 ] as const;
 
 describe("generated events (fast-check)", () => {

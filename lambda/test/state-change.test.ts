@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { TAG_KEYS } from "../../src/shared/tags.js";
 import { handleEvent } from "../src/handle-event.js";
 import { RESULT } from "../src/handler-result.js";
 import {
@@ -153,6 +154,98 @@ describe("EventBridge state-change events", () => {
     );
 
     expect(result).toMatchObject({ result: RESULT.ignored, detail: "deadline passed" });
+    expect(harness.github.requests).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: "callback tags without a deploy id",
+      tags: (deadline: string) => handoffTags(deadline).filter((t) => t.Key !== TAG_KEYS.deployId),
+      detail: "no hand-off tags",
+    },
+    {
+      name: "callback tags without a run attempt",
+      tags: (deadline: string) =>
+        handoffTags(deadline).filter((t) => t.Key !== TAG_KEYS.runAttempt),
+      detail: "no hand-off tags",
+    },
+    {
+      name: "callback tags with an empty deadline",
+      tags: () => handoffTags(""),
+      detail: "no hand-off deadline",
+    },
+    {
+      name: "callback tags without a deadline",
+      tags: (deadline: string) => handoffTags(deadline).filter((t) => t.Key !== TAG_KEYS.deadline),
+      detail: "no hand-off deadline",
+    },
+    {
+      name: "a deadline years ahead",
+      tags: () => handoffTags("2036-11-24T16:00:00Z"),
+      detail: "deadline further ahead than the action writes",
+    },
+    {
+      name: "a callback ref that cannot be decoded",
+      tags: (deadline: string) =>
+        handoffTags(deadline).map((t) =>
+          t.Key === TAG_KEYS.callbackRef ? { ...t, Value: "fix=2" } : t,
+        ),
+      detail: "no hand-off tags",
+    },
+  ])("ignore $name: tags anyone may write are not a hand-off", async ({ tags, detail }) => {
+    harness.emulator.seed({
+      endpoints: [
+        {
+          EndpointName: ENDPOINT,
+          EndpointConfigName: NEW_CONFIG,
+          Tags: tags(deadlineIn(60 * MINUTE)),
+        },
+      ],
+    });
+
+    const result = await handleEvent(
+      stateChangeEvent("IN_SERVICE"),
+      harness.invocation(),
+      harness.deps,
+    );
+
+    expect(result).toMatchObject({ result: RESULT.ignored, detail });
+    expect(harness.github.requests).toEqual([]);
+    expect(harness.emulator.requests.map((r) => r.operation)).not.toContain("AddTags");
+  });
+
+  it("dispatch on the ref the action stored losslessly", async () => {
+    const payload = harness.payload({
+      callback: { repository: "octo-org/models", workflow: "status.yml", ref: "fix#12(hotfix)" },
+    });
+    harness.emulator.seed({
+      endpoints: [
+        {
+          EndpointName: ENDPOINT,
+          EndpointConfigName: NEW_CONFIG,
+          Tags: handoffTags(payload.deadline, payload),
+        },
+      ],
+    });
+
+    await handleEvent(stateChangeEvent("IN_SERVICE"), harness.invocation(), harness.deps);
+
+    expect(harness.github.acceptedDispatches()[0]?.body).toMatchObject({ ref: "fix#12(hotfix)" });
+  });
+
+  it.each([
+    { name: "another region", event: { ...stateChangeEvent("IN_SERVICE"), region: "eu-west-1" } },
+    {
+      name: "another account",
+      event: { ...stateChangeEvent("IN_SERVICE"), account: "999988887777" },
+    },
+  ])("refuse an event from $name, before any AWS call", async ({ event }) => {
+    seedCreating(harness, deadlineIn(60 * MINUTE));
+
+    const result = await handleEvent(event, harness.invocation(), harness.deps);
+
+    expect(result.result).toBe(RESULT.refused);
+    expect(harness.emulator.requests).toEqual([]);
     expect(harness.github.requests).toEqual([]);
   });
 

@@ -23,6 +23,11 @@ export interface HandoffSource {
   readonly runId: string;
   readonly runAttempt: string;
   readonly sha: string;
+  /**
+   * The deploy's random id, also on the endpoint's `sagemaker-deploy:deploy-id` tag: the Lambda
+   * reports only for an endpoint that carries it, so a payload cannot name a deploy it did not see.
+   */
+  readonly deployId: string;
 }
 
 /** The payload of docs/architecture.md, "Hand-off payload". */
@@ -49,6 +54,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const WORKFLOW = /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/;
 const ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:endpoint\/[a-z0-9-]{1,63}$/;
+/** `crypto.randomUUID()`, as the action makes deploy ids. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** True for a valid SageMaker resource name (endpoint, config, model). */
 export function isSageMakerName(text: string): boolean {
@@ -136,6 +143,7 @@ export function parseHandoffPayload(event: unknown): ParsedPayload {
       runId: readString(source, "runId", "source.runId", problems, /^\d{1,20}$/),
       runAttempt: readString(source, "runAttempt", "source.runAttempt", problems, /^\d{1,6}$/),
       sha: readString(source, "sha", "source.sha", problems, /^[0-9a-f]{7,64}$/),
+      deployId: readString(source, "deployId", "source.deployId", problems, UUID),
     },
   };
   if (
