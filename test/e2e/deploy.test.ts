@@ -1,19 +1,21 @@
 /**
- * End to end on the committed bundle (dist/index.js), run as the runner runs it, against the
- * local SageMaker emulator: a new endpoint, under this machine's Node and under Node 24.
+ * End to end on the bundle (dist/index.js), run as the runner runs it, against the local
+ * SageMaker emulator: a new endpoint under this machine's Node and under Node 24, then (Node 24,
+ * the runner's runtime) an update with an unchanged re-run, a rollback, and a cancelled job.
+ * Everything else the deploy does is tested in process (test/deploy.test.ts, test/run-*.test.ts);
+ * these prove the bundle loads, reads INPUT_* and writes GITHUB_OUTPUT, the summary and signals.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { type Emulator, startEmulator } from "../emulator/server.js";
 import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
-import { demoInputs, nodeRuntimes, ROOT, runAction } from "./run-action.js";
+import { seedExistingEndpoint } from "./existing-endpoint.js";
+import { demoInputs, nodeRuntimes, runAction } from "./run-action.js";
 
-const HEALTH_CHECK_FAILURE =
-  "The primary container for production variant AllTraffic did not pass the ping health check. Please check CloudWatch logs for this endpoint.";
+const node24 = nodeRuntimes().at(-1)?.path ?? process.execPath;
+const ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/fraud-scorer";
 
 let emulator: Emulator;
+const seen: ReturnType<typeof sageMakerActions> = [];
 beforeAll(async () => {
   emulator = await startEmulator();
 });
@@ -21,22 +23,31 @@ afterAll(async () => {
   recordAwsCalls("e2e-deploy", "action", [...seen, ...sageMakerActions(emulator.requests)]);
   await emulator.close();
 });
-const seen: string[] = [];
 beforeEach(() => {
   seen.push(...sageMakerActions(emulator.requests));
   emulator.reset();
 });
 
+function deploy(overrides: Record<string, string> = {}, interrupt?: RegExp) {
+  return runAction({
+    inputs: demoInputs(overrides),
+    sagemakerUrl: emulator.url,
+    node: node24,
+    ...(interrupt ? { interrupt } : {}),
+  });
+}
+
 describe.each(nodeRuntimes())("a new endpoint under $label", ({ path: node }) => {
   it("creates model, config and endpoint, waits for InService and writes every output", async () => {
+    // prepare
     emulator.setLifecycle("fraud-scorer", { create: { status: "InService", afterMs: 1_500 } });
-
+    // act
     const run = await runAction({ inputs: demoInputs(), sagemakerUrl: emulator.url, node });
-
-    expect(run.exitCode).toBe(0);
+    // assess
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({
       "endpoint-status": "InService",
-      "endpoint-arn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/fraud-scorer",
+      "endpoint-arn": ENDPOINT_ARN,
       operation: "created",
       "handed-off": "false",
     });
@@ -55,173 +66,79 @@ describe.each(nodeRuntimes())("a new endpoint under $label", ({ path: node }) =>
       { name: "fraud-scorer", status: "InService" },
     ]);
   });
+});
 
-  it("fails with SageMaker's FailureReason when the endpoint fails, and removes what it created", async () => {
-    emulator.setLifecycle("fraud-scorer", {
-      create: { status: "Failed", afterMs: 1_000, failureReason: HEALTH_CHECK_FAILURE },
-    });
-
-    const run = await runAction({ inputs: demoInputs(), sagemakerUrl: emulator.url, node });
-
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/^::error::.*did not pass the ping health check/m);
-    expect(run.outputs["failure-reason"]).toContain(HEALTH_CHECK_FAILURE);
-    expect(run.outputs["endpoint-status"]).toBe("Failed");
-    expect(emulator.state()).toMatchObject({ models: [], endpointConfigs: [], endpoints: [] });
+describe("second deploys (Node 24)", () => {
+  it("updates an existing endpoint to a new image, then leaves it unchanged on an identical re-run", async () => {
+    // prepare
+    const first = await deploy({ image: "fraud:1" });
+    emulator.setLifecycle("fraud-scorer", { update: { status: "InService", afterMs: 1_000 } });
+    // act
+    const second = await deploy({ image: "fraud:2" });
+    const mutatingBefore = emulator.mutatingRequests().length;
+    const third = await deploy({ image: "fraud:2" });
+    // assess
+    expect(first.outputs.operation).toBe("created");
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.outputs).toMatchObject({ operation: "updated", "endpoint-status": "InService" });
+    expect(second.outputs["endpoint-config-name"]).not.toBe(first.outputs["endpoint-config-name"]);
+    expect(emulator.state().endpoints).toMatchObject([
+      { status: "InService", configName: second.outputs["endpoint-config-name"] },
+    ]);
+    expect(second.stdout).toMatch(/Updating/);
+    expect(third.exitCode).toBe(0);
+    expect(third.outputs).toMatchObject({ operation: "unchanged", "endpoint-status": "InService" });
+    expect(emulator.mutatingRequests()).toHaveLength(mutatingBefore);
+    expect(emulator.violations).toEqual([]);
   });
 
-  it("fails at the deadline saying the endpoint is still provisioning, within timeout + poll + 2 s", async () => {
-    emulator.setLifecycle("fraud-scorer", { create: { status: "stuck" } });
-
-    const run = await runAction({
-      inputs: demoInputs({ "wait-timeout": "5s", "poll-interval": "1s" }),
-      sagemakerUrl: emulator.url,
-      node,
+  it("fails when SageMaker rolls the update back, and removes only this run's config and model", async () => {
+    // prepare
+    seedExistingEndpoint(emulator);
+    emulator.setLifecycle("fraud-scorer", {
+      update: {
+        status: "RolledBack",
+        afterMs: 1_500,
+        failureReason: "Alarm fraud-scorer-5xx fired during the canary.",
+      },
     });
+    // act
+    const run = await deploy({ image: "fraud:broken" });
+    // assess
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^::error::.*rolled back.*Alarm fraud-scorer-5xx fired/m);
+    expect(run.outputs["failure-reason"]).toMatch(/rolled back/);
+    const state = emulator.state();
+    expect(state.endpoints).toMatchObject([{ status: "InService", configName: "legacy-config" }]);
+    expect(state.models.map((m) => m.name)).toEqual(["legacy-model"]);
+    expect(state.endpointConfigs.map((c) => c.name)).toEqual(["legacy-config"]);
+    expect(emulator.violations).toEqual([]);
+  });
+});
 
-    expect(run.exitCode).not.toBe(0);
-    expect(run.durationMs).toBeLessThan(5_000 + 1_000 + 2_000);
-    expect(run.stdout).toMatch(/^::error::.*still Creating.*console\.aws\.amazon\.com/m);
-    expect(run.outputs["endpoint-status"]).toBe("Creating");
-    // Still provisioning is not a failure to clean up: everything stays for the endpoint to use.
+describe("a cancelled job (Node 24)", () => {
+  it("stops within 2 s of SIGINT during the wait, writing endpoint-arn and the summary, and says what is still provisioning", async () => {
+    // prepare
+    emulator.setLifecycle("fraud-scorer", { create: { status: "stuck" } });
+    // act: SIGINT once the action has logged the endpoint Creating (it then sleeps 5 s)
+    const run = await deploy({ "poll-interval": "5s" }, /endpoint fraud-scorer: Creating/);
+    // assess
+    expect(run.exitAfterInterruptMs).toBeDefined();
+    expect(run.exitAfterInterruptMs).toBeLessThan(2_000);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs["endpoint-arn"]).toBe(ENDPOINT_ARN);
+    expect(run.summary).toContain("Cancelled");
+    expect(run.stdout).toMatch(/Received SIGINT: the job was cancelled/);
+    expect(run.stdout).toMatch(
+      /^::error::The job was cancelled: endpoint 'fraud-scorer' is still Creating/m,
+    );
     expect(emulator.state().endpoints).toMatchObject([
       { name: "fraud-scorer", status: "Creating" },
     ]);
-    expect(emulator.state().models).toHaveLength(1);
-  });
-});
-
-const BAD_INPUTS: [string, Record<string, string>][] = [
-  ["endpoint-name", { "endpoint-name": "fraud_scorer" }],
-  ["endpoint-name", { "endpoint-name": "-fraud" }],
-  ["endpoint-name", { "endpoint-name": "a".repeat(64) }],
-  ["endpoint-name", { "endpoint-name": "" }],
-  ["image", { image: "" }],
-  ["image", { image: "repo/img:tag with space" }],
-  ["execution-role-arn", { "execution-role-arn": "SageMakerExecution" }],
-  ["execution-role-arn", { "execution-role-arn": "arn:aws:iam::12345:role/x" }],
-  ["model-data-url", { "model-data-url": "ftp://bucket/model.tar.gz" }],
-  ["model-name", { "model-name": "model.v2" }],
-  ["endpoint-config-name", { "endpoint-config-name": "config/1" }],
-  ["variant-name", { "variant-name": "all traffic" }],
-  ["initial-instance-count", { "initial-instance-count": "0" }],
-  ["initial-instance-count", { "initial-instance-count": "two" }],
-  ["instance-type", { "instance-type": "m5.large" }],
-  ["instance-type", { "instance-type": "" }],
-  ["region", { region: "mars-1" }],
-  ["wait-timeout", { "wait-timeout": "soon" }],
-  ["poll-interval", { "poll-interval": "10m" }],
-  ["poll-interval", { "poll-interval": "0s" }],
-  ["wait", { wait: "yes" }],
-  ["cleanup-on-failure", { "cleanup-on-failure": "maybe" }],
-  ["environment", { environment: "NOT A PAIR" }],
-  ["tags", { tags: "aws:owner=me" }],
-  [
-    "serverless-memory-size",
-    { "instance-type": "", "serverless-memory-size": "1500", "serverless-max-concurrency": "5" },
-  ],
-  [
-    "serverless-max-concurrency",
-    { "instance-type": "", "serverless-memory-size": "2048", "serverless-max-concurrency": "500" },
-  ],
-  ["deployment-config", { "deployment-config": "{not json" }],
-  [
-    "deployment-config",
-    {
-      "deployment-config":
-        '{"BlueGreenUpdatePolicy":{"TrafficRoutingConfiguration":{"Type":"SOMETIMES"}}}',
-    },
-  ],
-  ["handoff-workflow", { "handoff-function": "sagemaker-deploy-companion" }],
-  ["handoff-function", { "handoff-function": "bad function!", "handoff-workflow": "status.yml" }],
-];
-
-describe("bad inputs (Node 24, the runner's runtime)", () => {
-  const node = nodeRuntimes().at(-1)?.path;
-
-  it.each(BAD_INPUTS)("rejects a bad %s before any API call", async (input, overrides) => {
-    const run = await runAction({
-      inputs: demoInputs(overrides),
-      sagemakerUrl: emulator.url,
-      ...(node ? { node } : {}),
-    });
-
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^::error::.*${input}:`, "m"));
-    expect(emulator.requests).toEqual([]);
-  });
-
-  it("reports every bad input at once", async () => {
-    const run = await runAction({
-      inputs: demoInputs({
-        "endpoint-name": "bad_name",
-        "instance-type": "large",
-        "wait-timeout": "forever",
-      }),
-      sagemakerUrl: emulator.url,
-    });
-
-    expect(run.stdout).toMatch(/3 invalid inputs; nothing was created/);
-    for (const input of ["endpoint-name:", "instance-type:", "wait-timeout:"])
-      expect(run.stdout).toContain(input);
-    expect(emulator.requests).toEqual([]);
-  });
-});
-
-/** The seed workflow's steps: operation, and the request paths that carry `$inputs.<name>`. */
-function seedSteps(): { operationId: string; mapping: [string, string][] }[] {
-  const seed = parse(
-    readFileSync(join(ROOT, "test/fixtures/deploy-model-to-endpoint.arazzo.yml"), "utf8"),
-  );
-  const leaves = (value: unknown, path: string[]): [string, string][] => {
-    if (typeof value === "string")
-      return value.startsWith("$inputs.") ? [[path.join("."), value.slice(8)]] : [];
-    if (Array.isArray(value)) return value.flatMap((item, i) => leaves(item, [...path, String(i)]));
-    if (value && typeof value === "object")
-      return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
-    return [];
-  };
-  return seed.workflows[0].steps.map(
-    (step: { operationId: string; requestBody: { payload: unknown } }) => ({
-      operationId: step.operationId,
-      mapping: leaves(step.requestBody.payload, []),
-    }),
-  );
-}
-
-function at(value: unknown, path: string): unknown {
-  return path
-    .split(".")
-    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
-}
-
-describe("conformance with the seed workflow", () => {
-  it("sends CreateModel, CreateEndpointConfig, CreateEndpoint, then DescribeEndpoint, each carrying the seed's inputs", async () => {
-    const inputs = demoInputs({
-      "model-name": "fraud-model-7",
-      "endpoint-config-name": "fraud-config-7",
-      "variant-name": "Primary",
-      "initial-instance-count": "2",
-    });
-    const seedToInput = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    const steps = seedSteps();
-
-    const run = await runAction({ inputs, sagemakerUrl: emulator.url });
-
-    expect(run.exitCode).toBe(0);
-    const seedOps = steps.map((step) => step.operationId);
-    const sent = emulator.requests.map((r) => r.operation).filter((op) => seedOps.includes(op));
-    const firstCreate = sent.indexOf("CreateModel");
-    expect(sent.slice(firstCreate, firstCreate + 4)).toEqual(seedOps);
-    for (const step of steps) {
-      const request = emulator.requests.find(
-        (r) =>
-          r.operation === step.operationId && r.time >= (emulator.requests[firstCreate]?.time ?? 0),
-      );
-      for (const [path, seedInput] of step.mapping) {
-        const expected = inputs[seedToInput(seedInput)];
-        expect(String(at(request?.input, path)), `${step.operationId} ${path}`).toBe(expected);
-      }
-    }
+    expect(emulator.mutatingRequests().map((r) => r.operation)).toEqual([
+      "CreateModel",
+      "CreateEndpointConfig",
+      "CreateEndpoint",
+    ]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../emulator/server.js";
-import { demoInputs, nodeRuntimes, runAction } from "./run-action.js";
+import { demoInputs, nodeRuntimes, runAction, TEST_GITHUB_TOKEN } from "./run-action.js";
 
 const node = nodeRuntimes().at(-1)?.path ?? process.execPath;
 const INJECTION = "\n::set-output name=endpoint-status::InService\n::add-mask::x\n::warning::pwned";
@@ -18,11 +18,19 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
-/** Workflow commands a line of output would run, other than the action's own `::error::` and `::debug::`. */
+/**
+ * Workflow commands a line of output would run, other than the action's own: `::error::`,
+ * `::debug::`, and masking the job's GitHub token.
+ */
 function commandsIn(stdout: string): string[] {
   return stdout
     .split("\n")
-    .filter((line) => line.startsWith("::") && !/^::(error|debug)::/.test(line));
+    .filter(
+      (line) =>
+        line.startsWith("::") &&
+        !/^::(error|debug)::/.test(line) &&
+        line !== `::add-mask::${TEST_GITHUB_TOKEN}`,
+    );
 }
 
 describe("hostile inputs", () => {
@@ -54,7 +62,11 @@ describe("hostile inputs", () => {
       expect(run.stdout).toMatch(new RegExp(`^::error::.*${input}:`, "m"));
       expect(commandsIn(run.stdout)).toEqual([]);
       expect(run.stdout.split("\n").every((line) => line.length < 2_000)).toBe(true);
-      expect(run.outputs).toEqual({});
+      // Only the outputs a refused run writes: no command in a value becomes an output of its own.
+      expect(Object.keys(run.outputs).sort()).toEqual(["failure-reason", "handed-off"]);
+      expect(run.outputs["failure-reason"]).toContain(`${input}:`);
+      expect(run.outputs["failure-reason"]?.length).toBeLessThan(2_000);
+      expect(run.summary).toContain("Failed");
       expect(emulator.requests).toEqual([]);
     },
   );

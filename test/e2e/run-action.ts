@@ -49,8 +49,13 @@ export interface RunActionOptions {
   readonly lambdaUrl?: string;
   readonly node?: string;
   readonly env?: Readonly<Record<string, string>>;
-  /** Send SIGINT this many ms after start (a cancelled job). */
-  readonly interruptAfterMs?: number;
+  /**
+   * Cancel the job as the runner does (SIGINT) once a state is reached: a line on stdout that
+   * matches, or a promise (e.g. the emulator holding the call the test waits for).
+   */
+  readonly interrupt?: RegExp | Promise<unknown>;
+  /** Called with all of stdout so far, each time more arrives (to act on a logged state). */
+  readonly onStdout?: (stdout: string) => void;
   /** Kill the process after this long (a safety net for tests). */
   readonly killAfterMs?: number;
 }
@@ -63,6 +68,8 @@ export interface ActionRun {
   readonly outputs: Record<string, string>;
   readonly summary: string;
   readonly durationMs: number;
+  /** When the process closed (`performance.now()` of the test process). */
+  readonly endedAt: number;
   /** ms from the SIGINT to the exit, when one was sent. */
   readonly exitAfterInterruptMs?: number;
 }
@@ -99,14 +106,24 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-/** action.yml's input defaults, which the runner passes as INPUT_* variables like any other value. */
+/** The token the runner puts where action.yml says `${{ github.token }}` (never a real one). */
+export const TEST_GITHUB_TOKEN = "ghs_test-token-not-real";
+
+/**
+ * action.yml's input defaults, which the runner passes as INPUT_* variables like any other
+ * value, with expressions evaluated as the runner does (`${{ github.token }}`: the job's token).
+ */
 export function actionDefaults(): Record<string, string> {
   const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
     inputs: Record<string, { default?: string | number | boolean }>;
   };
   const defaults: Record<string, string> = {};
   for (const [name, input] of Object.entries(action.inputs)) {
-    if (input.default !== undefined) defaults[name] = String(input.default);
+    if (input.default === undefined) continue;
+    defaults[name] = String(input.default).replace(
+      /\$\{\{\s*github\.token\s*\}\}/g,
+      TEST_GITHUB_TOKEN,
+    );
   }
   return defaults;
 }
@@ -139,6 +156,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     AWS_ENDPOINT_URL_SAGEMAKER: options.sagemakerUrl,
+    // The emulator serves Application Auto Scaling on the same port.
+    AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: options.sagemakerUrl,
     ...(options.lambdaUrl ? { AWS_ENDPOINT_URL_LAMBDA: options.lambdaUrl } : {}),
     ...inputEnv(options.inputs),
     ...options.env,
@@ -150,27 +169,28 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   });
   let stdout = "";
   let stderr = "";
+  let interruptedAt: number | undefined;
+  const interrupt = () => {
+    if (interruptedAt !== undefined || child.exitCode !== null) return;
+    interruptedAt = performance.now();
+    child.kill("SIGINT");
+  };
+  const trigger = options.interrupt;
   child.stdout.on("data", (chunk: Buffer) => {
     stdout += chunk.toString();
+    if (trigger instanceof RegExp && trigger.test(stdout)) interrupt();
+    options.onStdout?.(stdout);
   });
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  let interruptedAt: number | undefined;
-  const timers = [
-    options.interruptAfterMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          interruptedAt = performance.now();
-          child.kill("SIGINT");
-        }, options.interruptAfterMs),
-    setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 60_000),
-  ];
+  if (trigger instanceof Promise) void trigger.then(interrupt);
+  const killer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 60_000);
   const exitCode = await new Promise<number | null>((done) =>
     child.on("close", (code) => done(code)),
   );
   const ended = performance.now();
-  for (const timer of timers) clearTimeout(timer);
+  clearTimeout(killer);
   const run: ActionRun = {
     exitCode,
     stdout,
@@ -178,6 +198,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     outputs: parseOutputFile(readFileSync(outputFile, "utf8")),
     summary: readFileSync(summaryFile, "utf8"),
     durationMs: ended - started,
+    endedAt: ended,
     ...(interruptedAt === undefined ? {} : { exitAfterInterruptMs: ended - interruptedAt }),
   };
   rmSync(dir, { recursive: true, force: true });

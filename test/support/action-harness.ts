@@ -98,18 +98,9 @@ export interface ActionHarness {
   close(): Promise<void>;
 }
 
-/**
- * Inputs exactly as the runner passes them: action.yml's defaults, then the step's `with:`. An
- * expression default (`${{ github.token }}`) is what the runner would substitute: a token.
- */
+/** Inputs exactly as the runner passes them: action.yml's defaults, then the step's `with:`. */
 export function runnerInputs(inputs: Readonly<Record<string, string>>): Record<string, string> {
-  const defaults = Object.fromEntries(
-    Object.entries(actionDefaults()).map(([name, value]) => [
-      name,
-      value.includes("${{") ? "ghs_test-token-not-real" : value,
-    ]),
-  );
-  return { ...defaults, ...inputs };
+  return { ...actionDefaults(), ...inputs };
 }
 
 /** A SageMaker session on the emulator, bound to the job's cancellation like the runner's. */
