@@ -1,33 +1,12 @@
 import type { CreateModelInput } from "@aws-sdk/client-sagemaker";
 import type { Log } from "./ports.js";
+import type { ModelPackageRef } from "./release-inputs.js";
 import { DeployError } from "./shared/errors.js";
 import type { ModelPackage, SageMakerGateway } from "./shared/sagemaker-gateway.js";
 import { sanitizeTagValue, type Tag } from "./shared/tags.js";
 
 /** The tag that records the package version a model was created from. */
 export const MODEL_PACKAGE_TAG_KEY = "sagemaker-deploy:model-package";
-
-/** The `model-package` input: one version, or a group meaning its latest Approved version. */
-export type ModelPackageRef =
-  | { readonly kind: "version"; readonly arn: string }
-  | { readonly kind: "group"; readonly group: string };
-
-const NAME = "[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}";
-/** `arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>` (or an unversioned package). */
-const VERSION_ARN = new RegExp(
-  `^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\\d{12}:model-package/${NAME}(?:/\\d{1,9})?$`,
-);
-const GROUP_ARN = new RegExp(
-  `^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\\d{12}:model-package-group/${NAME}$`,
-);
-const GROUP_NAME = new RegExp(`^${NAME}$`);
-
-/** Reads the `model-package` input; `undefined` when it is neither an ARN nor a group name. */
-export function parseModelPackageRef(text: string): ModelPackageRef | undefined {
-  if (VERSION_ARN.test(text)) return { kind: "version", arn: text };
-  if (GROUP_ARN.test(text) || GROUP_NAME.test(text)) return { kind: "group", group: text };
-  return undefined;
-}
 
 /** A package version checked fit to deploy. */
 export interface ResolvedPackage {

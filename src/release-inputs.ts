@@ -1,7 +1,84 @@
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Reader } from "./input-reader.js";
-import { type ModelPackageRef, parseModelPackageRef } from "./model-package.js";
-import { readSmokeTestBody, type SmokeExpectation, type SmokeTestSpec } from "./smoke-test.js";
-import { parseInteger } from "./validators.js";
+import { errorMessage } from "./shared/errors.js";
+import { parseInteger, quote } from "./validators.js";
+
+/** The `model-package` input: one version, or a group meaning its latest Approved version. */
+export type ModelPackageRef =
+  | { readonly kind: "version"; readonly arn: string }
+  | { readonly kind: "group"; readonly group: string };
+
+const NAME = "[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}";
+/** `arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>` (or an unversioned package). */
+const VERSION_ARN = new RegExp(
+  `^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\\d{12}:model-package/${NAME}(?:/\\d{1,9})?$`,
+);
+const GROUP_ARN = new RegExp(
+  `^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\\d{12}:model-package-group/${NAME}$`,
+);
+const GROUP_NAME = new RegExp(`^${NAME}$`);
+
+/** Reads the `model-package` input; `undefined` when it is neither an ARN nor a group name. */
+export function parseModelPackageRef(text: string): ModelPackageRef | undefined {
+  if (VERSION_ARN.test(text)) return { kind: "version", arn: text };
+  if (GROUP_ARN.test(text) || GROUP_NAME.test(text)) return { kind: "group", group: text };
+  return undefined;
+}
+
+/** What the answer must hold: a substring, or a JSON object that is a subset of the JSON answer. */
+export type SmokeExpectation =
+  | { readonly kind: "substring"; readonly text: string }
+  | { readonly kind: "json"; readonly value: Readonly<Record<string, unknown>> };
+
+/** The smoke test, read from its inputs. */
+export interface SmokeTestSpec {
+  readonly body: Uint8Array;
+  /** "inline", or the path in the workspace the body came from. */
+  readonly source: string;
+  readonly contentType: string;
+  readonly expect?: SmokeExpectation;
+}
+
+/** InvokeEndpoint's payload limit for real-time endpoints (6 MB). */
+export const MAX_SMOKE_BODY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Reads the smoke-test body: inline text, or `@path` relative to the workspace. A path that
+ * leaves the workspace (`..`, absolute, or a symbolic link out of it) is refused.
+ */
+export function readSmokeTestBody(
+  raw: string,
+  workspace: string,
+): { readonly body: Uint8Array; readonly source: string } | { readonly problem: string } {
+  if (!raw.startsWith("@")) {
+    const body = new TextEncoder().encode(raw);
+    return body.length > MAX_SMOKE_BODY_BYTES
+      ? { problem: `smoke-test: the inline body is larger than 6 MB (InvokeEndpoint's limit)` }
+      : { body, source: "inline" };
+  }
+  const path = raw.slice(1).trim();
+  const outside = { problem: `smoke-test: ${quote(raw)} is outside the workspace` };
+  const file = resolve(workspace, path);
+  const inside = (target: string, root: string) => {
+    const rel = relative(root, target);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  };
+  if (path === "" || !inside(file, workspace)) return outside;
+  try {
+    if (!inside(realpathSync(file), realpathSync(workspace))) return outside;
+    if (statSync(file).size > MAX_SMOKE_BODY_BYTES)
+      return { problem: `smoke-test: ${quote(raw)} is larger than 6 MB (InvokeEndpoint's limit)` };
+    return { body: new Uint8Array(readFileSync(file)), source: path };
+  } catch (error) {
+    const missing = (error as { code?: string }).code === "ENOENT";
+    return {
+      problem: missing
+        ? `smoke-test: ${quote(raw)} does not exist in the workspace (check out the repository first)`
+        : `smoke-test: ${quote(raw)} could not be read: ${errorMessage(error)}`,
+    };
+  }
+}
 
 /** GitHub Deployments: where to record them, and the token that may. */
 export interface GithubDeploymentInputs {

@@ -1,6 +1,5 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
 import type { Log } from "./ports.js";
+import type { SmokeExpectation, SmokeTestSpec } from "./release-inputs.js";
 import type { InvokeAnswer, RuntimeGateway } from "./runtime-gateway.js";
 import type { Clock } from "./shared/clock.js";
 import { DeployError, errorMessage } from "./shared/errors.js";
@@ -8,67 +7,14 @@ import type { Endpoint, SageMakerGateway } from "./shared/sagemaker-gateway.js";
 import { waitForEndpoint } from "./shared/wait.js";
 import { quote } from "./validators.js";
 
-/** What the answer must hold: a substring, or a JSON object that is a subset of the JSON answer. */
-export type SmokeExpectation =
-  | { readonly kind: "substring"; readonly text: string }
-  | { readonly kind: "json"; readonly value: Readonly<Record<string, unknown>> };
-
-/** The smoke test, read from its inputs. */
-export interface SmokeTestSpec {
-  readonly body: Uint8Array;
-  /** "inline", or the path in the workspace the body came from. */
-  readonly source: string;
-  readonly contentType: string;
-  readonly expect?: SmokeExpectation;
-}
-
 /** How a smoke test ended, with a short printable reason. */
 export interface SmokeVerdict {
   readonly ok: boolean;
   readonly reason: string;
 }
 
-/** InvokeEndpoint's payload limit for real-time endpoints (6 MB). */
-export const MAX_SMOKE_BODY_BYTES = 6 * 1024 * 1024;
 /** How much of an answer a reason quotes. */
 const QUOTED_ANSWER_CHARS = 200;
-
-/**
- * Reads the smoke-test body: inline text, or `@path` relative to the workspace. A path that
- * leaves the workspace (`..`, absolute, or a symbolic link out of it) is refused.
- */
-export function readSmokeTestBody(
-  raw: string,
-  workspace: string,
-): { readonly body: Uint8Array; readonly source: string } | { readonly problem: string } {
-  if (!raw.startsWith("@")) {
-    const body = new TextEncoder().encode(raw);
-    return body.length > MAX_SMOKE_BODY_BYTES
-      ? { problem: `smoke-test: the inline body is larger than 6 MB (InvokeEndpoint's limit)` }
-      : { body, source: "inline" };
-  }
-  const path = raw.slice(1).trim();
-  const outside = { problem: `smoke-test: ${quote(raw)} is outside the workspace` };
-  const file = resolve(workspace, path);
-  const inside = (target: string, root: string) => {
-    const rel = relative(root, target);
-    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-  };
-  if (path === "" || !inside(file, workspace)) return outside;
-  try {
-    if (!inside(realpathSync(file), realpathSync(workspace))) return outside;
-    if (statSync(file).size > MAX_SMOKE_BODY_BYTES)
-      return { problem: `smoke-test: ${quote(raw)} is larger than 6 MB (InvokeEndpoint's limit)` };
-    return { body: new Uint8Array(readFileSync(file)), source: path };
-  } catch (error) {
-    const missing = (error as { code?: string }).code === "ENOENT";
-    return {
-      problem: missing
-        ? `smoke-test: ${quote(raw)} does not exist in the workspace (check out the repository first)`
-        : `smoke-test: ${quote(raw)} could not be read: ${errorMessage(error)}`,
-    };
-  }
-}
 
 function short(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();

@@ -1,11 +1,7 @@
 import { type SageMakerClient, UpdateModelPackageCommand } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  modelFromPackage,
-  packageOutputs,
-  parseModelPackageRef,
-  resolveModelPackage,
-} from "../src/model-package.js";
+import { modelFromPackage, packageOutputs, resolveModelPackage } from "../src/model-package.js";
+import { parseModelPackageRef } from "../src/release-inputs.js";
 import { DeployError } from "../src/shared/errors.js";
 import { createSageMakerGateway, type SageMakerGateway } from "../src/shared/sagemaker-gateway.js";
 import { manualClock, ROLE_ARN } from "./emulator/fixtures.js";

@@ -2,15 +2,14 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readSmokeTestBody, type SmokeExpectation } from "../src/release-inputs.js";
 import type { InvokeAnswer, InvokeRequest, RuntimeGateway } from "../src/runtime-gateway.js";
 import { createSageMakerGateway, type SageMakerGateway } from "../src/shared/sagemaker-gateway.js";
 import {
   createdEndpointFailed,
   judgeAnswer,
-  readSmokeTestBody,
   revertUpdate,
   runSmokeTest,
-  type SmokeExpectation,
   SmokeTestFailed,
 } from "../src/smoke-test.js";
 import { configInput, modelInput } from "./emulator/fixtures.js";
