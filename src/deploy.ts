@@ -3,8 +3,7 @@ import { type DeployPlan, endpointTags, planDeploy } from "./deploy-plan.js";
 import { createEndpoint, updateEndpoint } from "./endpoint-change.js";
 import { waitFor } from "./endpoint-wait.js";
 import { ensureResources, rejectConflicts, setArn } from "./ensure-resources.js";
-import type { Plan } from "./report.js";
-import { consoleLinks } from "./report.js";
+import { consoleLinks, PLAN_RESOURCE, type Plan } from "./report.js";
 import { applySpecScaling, planScaling, withScalingLifted } from "./scaling-step.js";
 import { DeployError, errorMessage } from "./shared/errors.js";
 import { parseTiming, recordTiming } from "./shared/poll-schedule.js";
@@ -126,6 +125,9 @@ async function notWaited(ctx: DeployContext): Promise<DeployOutcome> {
   return { kind: "not-waited", ...(endpoint ? { endpoint } : {}) };
 }
 
+/** What a new endpoint is compared with for its plan. */
+const NOTHING_RUNNING: RunningEndpoint = { config: {} as EndpointConfig, models: new Map() };
+
 /** What the endpoint runs before the update: its config, its variants' models, its tags. */
 async function readRunning(ctx: DeployContext, endpoint: Endpoint) {
   const gateway = ctx.sagemaker;
@@ -155,7 +157,7 @@ function showPlan(ctx: DeployContext, plan: Plan): void {
   ctx.report.plan = plan;
   const verb = { create: "create", update: "update", unchanged: "leave unchanged" }[plan.operation];
   const lines = [
-    `Plan${plan.dryRun ? " (dry run)" : ""}: ${verb} endpoint ${plan.endpointName} on endpoint config ${plan.endpointConfigName} (${plan.endpointConfig}), model ${plan.modelName} (${plan.model})`,
+    `Plan${plan.dryRun ? " (dry run)" : ""}: ${verb} endpoint ${plan.endpointName} on endpoint config ${plan.endpointConfigName} (${PLAN_RESOURCE[plan.endpointConfig]}), model ${plan.modelName} (${PLAN_RESOURCE[plan.model]})`,
     ...plan.changes.map((change) => `  ${change}`),
     ...plan.removals.map((removal) => `  removes ${removal}`),
     ...plan.notes.map((note) => `  ${note}`),
@@ -211,9 +213,8 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
     plan,
     endpoint && current ? { endpoint, config: current.running.config } : undefined,
   );
-  const review = current
-    ? reviewUpdate(current.running, scaling.plan)
-    : { changes: [], removals: [] };
+  // A new endpoint is reviewed against nothing: every variant and setting shows as added.
+  const review = reviewUpdate(current?.running ?? NOTHING_RUNNING, scaling.plan);
   showPlan(ctx, {
     operation: !endpoint ? "create" : isUnchanged ? "unchanged" : "update",
     endpointName: config.endpointName,

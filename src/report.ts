@@ -19,6 +19,13 @@ export interface Plan {
   readonly dryRun: boolean;
 }
 
+/** How the plan names what happens to the model and the config. */
+export const PLAN_RESOURCE = {
+  create: "new",
+  reuse: "exists",
+  "create-or-reuse": "new unless it exists",
+} as const;
+
 /** What a run did, kept as it goes, so outputs and the summary can be written at any point. */
 export interface RunReport {
   readonly region: string;

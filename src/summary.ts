@@ -1,5 +1,5 @@
 import { formatDuration } from "./durations.js";
-import { consoleLinks, type Plan, type RunReport } from "./report.js";
+import { consoleLinks, PLAN_RESOURCE, type Plan, type RunReport } from "./report.js";
 
 const RESULT_TEXT = {
   success: "✅ InService",
@@ -31,7 +31,7 @@ function renderPlan(plan: Plan): string[] {
   return [
     `### Plan${plan.dryRun ? " (dry run)" : ""}`,
     "",
-    `- ${verb} endpoint ${escapeCell(plan.endpointName)} with endpoint config ${escapeCell(plan.endpointConfigName)} (${plan.endpointConfig}) and model ${escapeCell(plan.modelName)} (${plan.model})`,
+    `- ${verb} endpoint ${escapeCell(plan.endpointName)} with endpoint config ${escapeCell(plan.endpointConfigName)} (${PLAN_RESOURCE[plan.endpointConfig]}) and model ${escapeCell(plan.modelName)} (${PLAN_RESOURCE[plan.model]})`,
     ...plan.changes.map((change) => `- ${escapeCell(change)}`),
     ...plan.removals.map((removal) => `- ⚠️ removes ${escapeCell(removal)}`),
     ...plan.notes.map((note) => `- ${escapeCell(note)}`),

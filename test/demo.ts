@@ -24,12 +24,50 @@ interface DemoRun {
 
 const CREATING_MS = 4_000;
 
+/** The spec of the production-shaped run, inline as a workflow would give it. */
+const PRODUCTION_SPEC = `endpoint-config:
+  ProductionVariants:
+    - VariantName: Current
+      InstanceType: ml.m5.xlarge
+      InitialInstanceCount: 2
+      InitialVariantWeight: 0.9
+      ContainerStartupHealthCheckTimeoutInSeconds: 600
+    - VariantName: Candidate
+      InstanceType: ml.m5.xlarge
+      InitialInstanceCount: 1
+      InitialVariantWeight: 0.1
+  DataCaptureConfig:
+    EnableCapture: true
+    InitialSamplingPercentage: 20
+    DestinationS3Uri: s3://demo-capture/churn/
+    CaptureOptions: [{ CaptureMode: Input }, { CaptureMode: Output }]
+autoscaling:
+  Current:
+    min: 2
+    max: 6
+    policies:
+      - metric: SageMakerVariantInvocationsPerInstance
+        target: 70
+`;
+
 const RUNS: readonly DemoRun[] = [
   {
     title: "A new endpoint",
     about: `The endpoint does not exist yet: the action creates the model, the endpoint config and the endpoint, which stays Creating for ${CREATING_MS / 1000} s, and waits until it is InService.`,
     emulator: { defaultLifecycle: { create: { status: "InService", afterMs: CREATING_MS } } },
     inputs: demoInputs({ "endpoint-name": "demo-fraud-scorer" }),
+    expectedExitCode: 0,
+  },
+  {
+    title: "A production-shaped endpoint from a spec",
+    about:
+      "A spec gives two weighted variants (90/10), data capture and autoscaling for the main variant, in SageMaker's own member names; the simple inputs fill in the image and the role. The plan is shown before any change, and autoscaling is registered once the endpoint is InService.",
+    emulator: { defaultLifecycle: { create: { status: "InService", afterMs: CREATING_MS } } },
+    inputs: demoInputs({
+      "endpoint-name": "demo-churn-scorer",
+      "instance-type": "",
+      spec: PRODUCTION_SPEC,
+    }),
     expectedExitCode: 0,
   },
 ];
