@@ -18,6 +18,8 @@ export interface HandoffOptions {
   readonly provenance: Provenance;
   /** When the Lambda stops waiting (ISO 8601). */
   readonly deadline: string;
+  /** The GitHub Deployment left in_progress for the Lambda to finish, if one was recorded. */
+  readonly githubDeploymentId?: number;
 }
 
 /** Builds the hand-off payload (docs/architecture.md, "Hand-off payload") from what the run knows. It never carries a token. */
@@ -40,6 +42,9 @@ export function buildPayload(options: HandoffOptions): HandoffPayload {
       runAttempt: provenance.runAttempt,
       sha: provenance.sha,
       deployId: provenance.deployId,
+      ...(options.githubDeploymentId === undefined
+        ? {}
+        : { githubDeploymentId: String(options.githubDeploymentId) }),
     },
   };
 }

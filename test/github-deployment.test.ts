@@ -6,6 +6,8 @@ import {
   startDeployment,
 } from "../src/github-deployment.js";
 import { createReport, type RunReport } from "../src/report.js";
+import { buildPayload } from "../src/send-handoff.js";
+import { parseHandoffPayload } from "../src/shared/handoff-payload.js";
 import { type GithubApiDouble, startGithubApiDouble } from "./doubles/github-api.js";
 import { recordingLog } from "./support/logs.js";
 
@@ -144,5 +146,36 @@ describe("deploymentStateFor", () => {
     [{ result: "not-waited" }, undefined],
   ] as const)("maps %j to %s", (patch, state) => {
     expect(deploymentStateFor(report(patch))).toBe(state);
+  });
+});
+
+describe("hand-off of an in_progress Deployment", () => {
+  it("puts the deployment id in the payload, where the companion reads it back", () => {
+    const report = {
+      ...createReport("us-east-1", "scorer", 0),
+      endpointArn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/scorer",
+      endpointConfigName: "scorer-0a1b2c3d4e5f",
+    };
+
+    const payload = buildPayload({
+      invoke: async () => {},
+      log: recordingLog(),
+      handoff: { functionName: "companion", workflow: "status.yml", timeoutMs: 3_600_000 },
+      report,
+      provenance: {
+        repository: "acme/fraud",
+        sha: SHA,
+        ref: "main",
+        runId: "42",
+        runAttempt: "1",
+        workflow: "deploy",
+        deployId: "5f0c8f2e-9a41-4c1b-8d3e-2b7a6c9d0e1f",
+      },
+      deadline: "2026-11-24T18:00:00Z",
+      githubDeploymentId: 1000001,
+    });
+    const parsed = parseHandoffPayload(JSON.parse(JSON.stringify(payload)));
+
+    expect(parsed.ok && parsed.payload.source.githubDeploymentId).toBe("1000001");
   });
 });

@@ -325,3 +325,28 @@ describe("parseHandoffPayload", () => {
     },
   );
 });
+
+describe("parseHandoffPayload: the GitHub Deployment to finish", () => {
+  it.each([["1234567890"], ["7"]])("keeps source.githubDeploymentId %s", (id) => {
+    const parsed = parseHandoffPayload(
+      withField("source", { ...VALID.source, githubDeploymentId: id }),
+    );
+
+    expect(parsed.ok && parsed.payload.source.githubDeploymentId).toBe(id);
+  });
+
+  it("leaves it out when the run recorded none", () => {
+    const parsed = parseHandoffPayload(VALID);
+
+    expect(parsed.ok && "githubDeploymentId" in parsed.payload.source).toBe(false);
+  });
+
+  it.each([[""], ["12a"], [123], ["1".repeat(21)]])("refuses githubDeploymentId %j", (id) => {
+    const parsed = parseHandoffPayload(
+      withField("source", { ...VALID.source, githubDeploymentId: id }),
+    );
+
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.problems.join()).toMatch(/source\.githubDeploymentId/);
+  });
+});

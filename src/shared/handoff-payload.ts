@@ -28,6 +28,11 @@ export interface HandoffSource {
    * reports only for an endpoint that carries it, so a payload cannot name a deploy it did not see.
    */
   readonly deployId: string;
+  /**
+   * The GitHub Deployment the run recorded (github-environment), left in_progress: the Lambda
+   * sets its final status with its own token.
+   */
+  readonly githubDeploymentId?: string;
 }
 
 /** The payload of docs/architecture.md, "Hand-off payload". */
@@ -109,6 +114,22 @@ export function parseCallbackTarget(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, target };
 }
 
+/** The optional `source.githubDeploymentId`: GitHub's numeric id, as a string. */
+function readDeploymentId(
+  source: Record<string, unknown>,
+  problems: string[],
+): { githubDeploymentId?: string } {
+  if (source.githubDeploymentId === undefined) return {};
+  const id = readString(
+    source,
+    "githubDeploymentId",
+    "source.githubDeploymentId",
+    problems,
+    /^\d{1,20}$/,
+  );
+  return id ? { githubDeploymentId: id } : {};
+}
+
 /** Checks an untrusted event against the payload schema; never throws. */
 export function parseHandoffPayload(event: unknown): ParsedPayload {
   if (!isRecord(event)) return { ok: false, problems: ["payload must be a JSON object"] };
@@ -144,6 +165,7 @@ export function parseHandoffPayload(event: unknown): ParsedPayload {
       runAttempt: readString(source, "runAttempt", "source.runAttempt", problems, /^\d{1,6}$/),
       sha: readString(source, "sha", "source.sha", problems, /^[0-9a-f]{7,64}$/),
       deployId: readString(source, "deployId", "source.deployId", problems, UUID),
+      ...readDeploymentId(source, problems),
     },
   };
   if (
