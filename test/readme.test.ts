@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { TAG_KEYS } from "../src/shared/tags.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
@@ -91,12 +92,21 @@ const IAM_PREFIX: Record<string, (operation: string) => string> = {
   // Lambda's Invoke API is authorized as lambda:InvokeFunction.
   "@aws-sdk/client-lambda": (operation) =>
     `lambda:${operation === "Invoke" ? "InvokeFunction" : operation}`,
+  "@aws-sdk/client-sagemaker-runtime": (operation) => `sagemaker:${operation}`,
+  "@aws-sdk/client-ecr": (operation) => `ecr:${operation}`,
+  // S3 authorizes HeadObject as s3:GetObject and ListObjectsV2 as s3:ListBucket.
+  "@aws-sdk/client-s3": (operation) =>
+    `s3:${({ HeadObject: "GetObject", ListObjectsV2: "ListBucket" } as Record<string, string>)[operation] ?? operation}`,
+  "@aws-sdk/client-application-auto-scaling": (operation) => `application-autoscaling:${operation}`,
 };
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
-    .filter((path) => path.endsWith(".ts"))
-    .map((path) => join(dir, path));
+  return (
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
+      // Declaration files (stand-ins for clients not yet installed) make no calls.
+      .filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))
+      .map((path) => join(dir, path))
+  );
 }
 
 /** The IAM actions the action performs: each `new XCommand(` in src/, mapped by its import. */
@@ -115,10 +125,15 @@ function actionsCalledBySource(): Set<string> {
         if (local) origin.set(local, match[2] ?? "");
       }
     }
-    for (const match of text.matchAll(/(?:new (\w+)Command|paginate(\w+))\(/g)) {
-      const operation = match[1] ?? match[2] ?? "";
-      const imported = match[1] ? `${operation}Command` : `paginate${operation}`;
-      const module = origin.get(imported) ?? "(not imported)";
+    // A client loaded with import("...") is used as `sdk.XCommand`: one such import per file.
+    const loaded = [
+      ...new Set([...text.matchAll(/import\("(@aws-sdk\/[\w-]+)"\)/g)].map((m) => m[1])),
+    ];
+    for (const match of text.matchAll(/(?:new (\w+\.)?(\w+)Command|(\w+\.)?paginate(\w+))\(/g)) {
+      const operation = match[2] ?? match[4] ?? "";
+      const imported = match[2] ? `${operation}Command` : `paginate${operation}`;
+      const qualified = (match[1] ?? match[3]) !== undefined && loaded.length === 1;
+      const module = (qualified ? loaded[0] : origin.get(imported)) ?? "(not imported)";
       const toIam = IAM_PREFIX[module];
       if (!toIam) throw new Error(`${file}: ${operation}Command comes from ${module}`);
       calls.add(toIam(operation));
@@ -168,7 +183,11 @@ describe("IAM policy", () => {
   });
 
   it("grants every SageMaker operation the source calls, and no other SageMaker action", () => {
-    const called = actionsCalledBySource();
+    // Application Auto Scaling checks that whoever registers a variant may change its capacity.
+    const called = new Set([
+      ...actionsCalledBySource(),
+      "sagemaker:UpdateEndpointWeightsAndCapacities",
+    ]);
     expect(sagemaker(allowedActions(policy))).toEqual(sagemaker(called));
   });
 
@@ -197,9 +216,44 @@ describe("IAM policy", () => {
     }
   });
 
-  it("grants nothing outside SageMaker, PassRole and the companion's invoke", () => {
-    const others = [...allowedActions(policy)].filter((name) => !name.startsWith("sagemaker:"));
-    expect(others.sort()).toEqual(["iam:PassRole", "lambda:InvokeFunction"]);
+  it("lets SageMaker resources change only with the action's deploy-id tag, and be read without", () => {
+    const requestTag = `aws:RequestTag/${TAG_KEYS.deployId}`;
+    const resourceTag = `aws:ResourceTag/${TAG_KEYS.deployId}`;
+    const grants = (statement: PolicyStatement, pattern: RegExp) =>
+      listOf(statement.Action).some((name) => pattern.test(name));
+    const onEndpoints = (statement: PolicyStatement) =>
+      listOf(statement.Resource).some((resource) => resource.endsWith(":endpoint/*"));
+    for (const statement of policy.Statement) {
+      const nulls = statement.Condition?.Null ?? {};
+      const tagging = statement.Condition?.StringEquals?.["sagemaker:TaggingAction"];
+      if (grants(statement, /^sagemaker:(Describe|List)/))
+        expect(statement.Condition).toBeUndefined();
+      if (grants(statement, /^sagemaker:Create/)) expect(nulls[requestTag]).toBe("false");
+      if (grants(statement, /^sagemaker:Delete/)) expect(nulls[resourceTag]).toBe("false");
+      if (grants(statement, /^sagemaker:UpdateEndpoint$/) && onEndpoints(statement)) {
+        expect(nulls[resourceTag]).toBe("false");
+      }
+      if (grants(statement, /^sagemaker:AddTags$/)) {
+        expect(tagging === undefined ? nulls[resourceTag] : nulls[requestTag]).toBe("false");
+      }
+    }
+  });
+
+  it("shows in the README how to adopt an endpoint with the tag the policy requires", () => {
+    const commands = codeBlocks(section(readme, "IAM permissions"), "sh").join("\n");
+    expect(commands).toContain("aws sagemaker add-tags");
+    expect(commands).toContain(`Key=${TAG_KEYS.deployId},Value=adopted`);
+  });
+
+  it("grants nothing outside SageMaker, its autoscaling, PassRole and the companion's invoke", () => {
+    const others = [...allowedActions(policy)].filter(
+      (name) => !name.startsWith("sagemaker:") && !name.startsWith("application-autoscaling:"),
+    );
+    expect(others.sort()).toEqual([
+      "iam:CreateServiceLinkedRole",
+      "iam:PassRole",
+      "lambda:InvokeFunction",
+    ]);
   });
 });
 

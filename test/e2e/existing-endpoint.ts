@@ -1,3 +1,4 @@
+import { TAG_KEYS } from "../../src/shared/tags.js";
 import type { Emulator } from "../emulator/server.js";
 
 /** The execution role of the e2e deploys (an obvious placeholder account). */
@@ -12,7 +13,9 @@ export interface ExistingEndpoint {
 
 /**
  * Seeds an endpoint another team deployed before the run (model "legacy-model", config
- * "legacy-config"), which a deploy may update but must never delete.
+ * "legacy-config"), which a deploy may update but must never delete. The endpoint was adopted
+ * (tagged `sagemaker-deploy:deploy-id=adopted`, as docs/iam.md describes): without that tag the
+ * shipped IAM policy refuses UpdateEndpoint on it.
  */
 export function seedExistingEndpoint(emulator: Emulator, existing: ExistingEndpoint = {}): void {
   emulator.seed({
@@ -40,6 +43,7 @@ export function seedExistingEndpoint(emulator: Emulator, existing: ExistingEndpo
       {
         EndpointName: existing.endpointName ?? "fraud-scorer",
         EndpointConfigName: "legacy-config",
+        Tags: [{ Key: TAG_KEYS.deployId, Value: "adopted" }],
         status: existing.status ?? "InService",
         ...(existing.failureReason ? { failureReason: existing.failureReason } : {}),
       },

@@ -4,7 +4,8 @@ import type { RandomFault } from "./faults.js";
 import { CredentialExpiryClock, FailNextQueue, FaultInjector, TokenBucket } from "./faults.js";
 import { Holds } from "./holds.js";
 import { resolveLifecycle } from "./lifecycle.js";
-import type { Handler, OperationContext } from "./operation-context.js";
+import type { ArnKind, Handler, OperationContext } from "./operation-context.js";
+import { ARN_KIND, arnOf } from "./operation-context.js";
 import { findHandler, isMutating } from "./operations.js";
 import { seedResources } from "./seed.js";
 import { ResourceStore } from "./store.js";
@@ -19,6 +20,7 @@ import type {
   InjectedError,
   Lifecycle,
   RecordedRequest,
+  RequestTarget,
   SeedResources,
 } from "./types.js";
 import type { Answer, FullAnswer } from "./wire.js";
@@ -51,6 +53,13 @@ interface Decision {
 function fail(error: ApiError, fault?: FaultKind): Decision {
   return { answer: { kind: "error", error }, fault };
 }
+
+/** The request members that name a resource, and the kind of resource each names. */
+const TARGET_MEMBERS: readonly (readonly [string, ArnKind])[] = [
+  ["ModelName", ARN_KIND.model],
+  ["EndpointConfigName", ARN_KIND.endpointConfig],
+  ["EndpointName", ARN_KIND.endpoint],
+];
 
 /** AWS's answer to a call signed with an expired session token. */
 function expiredTokenError(): ApiError {
@@ -99,6 +108,7 @@ export class EmulatorCore implements EmulatorControls {
       time: this.now(),
       status: 0,
       ...(call.attempt === undefined ? {} : { attempt: call.attempt }),
+      targets: this.targetsOf(call),
     };
     this.requests.push(record);
     const { answer, fault, handled } = await this.decide(call);
@@ -112,6 +122,23 @@ export class EmulatorCore implements EmulatorControls {
     }
     if (fault !== undefined) record.fault = fault;
     return answer;
+  }
+
+  /** The resources a call names, with a copy of their tags as it arrives (for the IAM check). */
+  private targetsOf(call: ApiCall): RequestTarget[] {
+    const input = call.input ?? {};
+    const ctx = this.context(call.region);
+    const arns = TARGET_MEMBERS.flatMap(([member, kind]) =>
+      typeof input[member] === "string" ? [arnOf(ctx, kind, input[member])] : [],
+    );
+    if (typeof input.ResourceArn === "string") arns.push(input.ResourceArn);
+    // Application Auto Scaling names a variant as `endpoint/<name>/variant/<variant>`.
+    const scaled = /^endpoint\/([^/]+)\/variant\//.exec(String(input.ResourceId ?? ""))?.[1];
+    if (scaled !== undefined) arns.push(arnOf(ctx, ARN_KIND.endpoint, scaled));
+    return arns.map((arn) => {
+      const tags = this.store.byArn(arn)?.tags;
+      return tags === undefined ? { arn } : { arn, tags: { ...tags } };
+    });
   }
 
   private async decide(call: ApiCall): Promise<Decision> {

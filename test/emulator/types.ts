@@ -122,6 +122,12 @@ export type FaultKind =
   /** Held by {@link Emulator.hold} until released. */
   | "held";
 
+/** A resource an API call names, with its tags as the call arrived (none: it did not exist). */
+export interface RequestTarget {
+  arn: string;
+  tags?: Record<string, string>;
+}
+
 /**
  * One API call as the emulator saw it. `status` is 0 until the answer is written; for a
  * "drop-after" fault it is the status of the answer the handler gave (and the client never read).
@@ -137,6 +143,11 @@ export interface RecordedRequest {
   fault?: FaultKind;
   /** The SDK's attempt number for this call (its `amz-sdk-request: attempt=N` header); >1 is a retry. */
   attempt?: number;
+  /**
+   * The resources the call names (CreateEndpoint and UpdateEndpoint: the endpoint and its config),
+   * with their tags before the call ran: what IAM's `aws:ResourceTag/...` keys would see.
+   */
+  targets: RequestTarget[];
 }
 
 /** A snapshot of every resource the emulator holds. */

@@ -1,38 +1,128 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tagsToRecord } from "../../src/shared/tags.js";
 import { ROOT } from "../e2e/run-action.js";
+import { iamActionOf } from "../emulator/operations.js";
+import type { RecordedRequest } from "../emulator/types.js";
 
-/** Where end-to-end suites leave the AWS operations they saw, for the IAM coverage check. */
+/** Where end-to-end suites leave the AWS calls they saw, for the IAM check. */
 export const AWS_CALLS_DIR = join(ROOT, ".tmp/aws-calls");
 
 /** Whose IAM policy a recorded call must be allowed by. */
 export type Caller = "action" | "lambda";
 
-/** One suite's record: the IAM actions (e.g. `sagemaker:CreateModel`) each caller performed. */
+/** A resource a call acted on, with its tags when the call arrived (none: it did not exist). */
+export interface CallResource {
+  readonly arn: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** One AWS call, with what IAM's condition keys would see of it. */
+export interface AwsCall {
+  /** The IAM action, e.g. `sagemaker:CreateModel`. */
+  readonly action: string;
+  /**
+   * The resources IAM authorizes the call against (each must be allowed); absent when the
+   * suite could not tell, and then any Resource of a policy matches.
+   */
+  readonly resources?: readonly CallResource[];
+  /** The tags the call sends (`Tags` of Create* and AddTags): `aws:RequestTag/*`, `aws:TagKeys`. */
+  readonly requestTags?: Readonly<Record<string, string>>;
+  /** The tag keys a call names without values (`TagKeys` of DeleteTags): `aws:TagKeys`. */
+  readonly tagKeys?: readonly string[];
+  /** The role the call hands to a service (CreateModel's ExecutionRoleArn), for iam:PassRole. */
+  readonly passedRole?: string;
+  /** What an Application Auto Scaling call scales, and the endpoint a SageMaker variant is on. */
+  readonly scalableTarget?: {
+    readonly namespace: string;
+    readonly resourceId: string;
+    readonly endpoint?: CallResource;
+  };
+}
+
+/** One suite's record: the calls each caller made. */
 export interface AwsCallRecord {
   readonly suite: string;
   readonly caller: Caller;
-  readonly actions: readonly string[];
+  readonly calls: readonly AwsCall[];
+}
+
+/** A bare IAM action (e.g. from a double that sees no resources) or a call as the emulator saw it. */
+export type CallSeen = AwsCall | string;
+
+/**
+ * Records the calls a suite's emulators and doubles received, so the IAM check can prove the
+ * shipped policies allow every one. Called from a suite's `afterAll`; identical calls (SDK
+ * retries) are kept once.
+ */
+export function recordAwsCalls(suite: string, caller: Caller, seen: Iterable<CallSeen>): void {
+  const unique = new Map<string, AwsCall>();
+  for (const item of seen) {
+    const call = typeof item === "string" ? { action: item } : item;
+    unique.set(JSON.stringify(call), call);
+  }
+  if (unique.size === 0) return;
+  mkdirSync(AWS_CALLS_DIR, { recursive: true });
+  const calls = [...unique.values()].sort((a, b) => a.action.localeCompare(b.action));
+  const record: AwsCallRecord = { suite, caller, calls };
+  writeFileSync(join(AWS_CALLS_DIR, `${suite}-${caller}.json`), `${JSON.stringify(record)}\n`);
+}
+
+function tagKeysOf(input: Record<string, unknown>): string[] | undefined {
+  const keys = input.TagKeys;
+  return Array.isArray(keys) ? keys.filter((key) => typeof key === "string") : undefined;
+}
+
+function resourceOf(target: RecordedRequest["targets"][number]): CallResource {
+  return target.tags === undefined ? { arn: target.arn } : { arn: target.arn, tags: target.tags };
 }
 
 /**
- * Records the operations a suite's emulators received (`sagemaker:<Op>`), so the IAM check can
- * prove the shipped policies allow every one. Called from an e2e suite's `afterAll`.
+ * An Application Auto Scaling call: authorized on `*` (the check cannot know the scalable
+ * target's ARN), with the variant's endpoint for what Application Auto Scaling checks on it.
  */
-export function recordAwsCalls(suite: string, caller: Caller, actions: Iterable<string>): void {
-  const unique = [...new Set(actions)].sort();
-  if (unique.length === 0) return;
-  mkdirSync(AWS_CALLS_DIR, { recursive: true });
-  const record: AwsCallRecord = { suite, caller, actions: unique };
-  writeFileSync(
-    join(AWS_CALLS_DIR, `${suite}-${caller}.json`),
-    `${JSON.stringify(record, null, 2)}\n`,
-  );
+function scalingCall(action: string, request: Pick<RecordedRequest, "input" | "targets">): AwsCall {
+  const { ServiceNamespace: namespace, ResourceId: resourceId } = request.input;
+  const [endpoint] = request.targets;
+  if (typeof namespace !== "string" || typeof resourceId !== "string") {
+    return { action, resources: [] };
+  }
+  return {
+    action,
+    resources: [],
+    scalableTarget: {
+      namespace,
+      resourceId,
+      ...(endpoint === undefined ? {} : { endpoint: resourceOf(endpoint) }),
+    },
+  };
 }
 
-/** The IAM actions of SageMaker operations as the emulator recorded them. */
-export function sageMakerActions(requests: readonly { operation: string }[]): string[] {
-  return requests.map((request) => `sagemaker:${request.operation}`);
+/** One request the emulator recorded, as the call IAM would authorize. */
+function sageMakerCall(request: Pick<RecordedRequest, "operation" | "input" | "targets">): AwsCall {
+  const { input } = request;
+  const action = iamActionOf(request.operation);
+  if (action.startsWith("application-autoscaling:")) return scalingCall(action, request);
+  const tags = Array.isArray(input.Tags) ? tagsToRecord(input.Tags) : undefined;
+  const tagKeys = tagKeysOf(input);
+  const role = input.ExecutionRoleArn;
+  return {
+    action,
+    resources: request.targets.map(resourceOf),
+    ...(tags === undefined ? {} : { requestTags: tags }),
+    ...(tagKeys === undefined ? {} : { tagKeys }),
+    ...(typeof role === "string" ? { passedRole: role } : {}),
+  };
+}
+
+/**
+ * The calls the SageMaker emulator recorded (SageMaker's and Application Auto Scaling's): action,
+ * resources and their tags, tags sent.
+ */
+export function sageMakerActions(
+  requests: readonly Pick<RecordedRequest, "operation" | "input" | "targets">[],
+): AwsCall[] {
+  return requests.map(sageMakerCall);
 }
 
 /** Every record left by the suites of this run. */
