@@ -93,7 +93,10 @@ async function claimReport(options: ReportOptions, key: string): Promise<Claimed
   const tags = await unlessNotFound(() => gateway.listTags(outcome.endpointArn));
   const mismatch = tags && deploymentMismatch(options.deployment, tags);
   if (mismatch) {
-    deps.logger.error(`Refused: ${mismatch}; a later deploy took the endpoint over`, context);
+    deps.logger.error(
+      `Refused: ${mismatch} any more (a later deploy may have taken the endpoint over)`,
+      context,
+    );
     return "superseded";
   }
   if (tags && reportedClaim(tags, key)) {

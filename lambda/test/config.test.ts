@@ -71,6 +71,12 @@ describe("readConfig", () => {
       value: "",
       problem: "ALLOWED_REPOSITORIES: it lists no repository",
     },
+    {
+      name: ENV.reportsTableName,
+      value: "arn:aws:dynamodb:us-east-1:123456789012:table/reports",
+      problem:
+        "REPORTS_TABLE_NAME 'arn:aws:dynamodb:us-east-1:123456789012:table/reports' is not a DynamoDB table name",
+    },
   ])("names $name when it is '$value'", ({ name, value, problem }) => {
     const env = { ...lambdaEnv("https://api.github.com"), [name]: value };
     expect(() => readConfig(env)).toThrow(ConfigError);
@@ -84,6 +90,15 @@ describe("readConfig", () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(3);
     }
+  });
+
+  it("reads REPORTS_TABLE_NAME when the stack made the reports table, and goes without it otherwise", () => {
+    const env = lambdaEnv("https://api.github.com");
+
+    expect(
+      readConfig({ ...env, [ENV.reportsTableName]: "stack-ReportsTable-1AB2" }).reportsTableName,
+    ).toBe("stack-ReportsTable-1AB2");
+    expect(readConfig(env).reportsTableName).toBeUndefined();
   });
 
   it("allows plain http only to this machine (tests, local doubles)", () => {

@@ -1,10 +1,12 @@
 import {
+  AddTagsCommand,
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
 } from "@aws-sdk/client-sagemaker";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { HandoffPayload } from "../../src/shared/handoff-payload.js";
+import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import { TAG_KEYS } from "../../src/shared/tags.js";
 import { configInput, modelInput } from "../../test/emulator/fixtures.js";
 import { handleEvent } from "../src/handle-event.js";
@@ -215,6 +217,47 @@ describe("a hand-off is trusted only on the endpoint's own evidence", () => {
 
     expect(result.result).toBe(RESULT.refused);
     expect(harness.clock.now()).toBe(started);
+  });
+});
+
+describe("a deploy that takes the endpoint over while the hand-off waits", () => {
+  it("ends the earlier hand-off without a callback, since the endpoint is no longer its", async () => {
+    const payload = harness.payload();
+    harness.emulator.setLifecycle(ENDPOINT, {
+      create: { status: "InService", afterMs: 5 * MINUTE },
+    });
+    seedCreating(harness, payload.deadline);
+    const later = harness.payload({
+      source: {
+        ...payload.source,
+        runId: "4300",
+        deployId: "9e8d7c6b-5a49-4382-9716-05f4e3d2c1b0",
+      },
+    });
+    const gateway = createSageMakerGateway({ client: harness.client });
+    // A later run retags the endpoint for its own deploy after this hand-off began waiting.
+    const takenOver = {
+      ...gateway,
+      describeEndpoint: async (name: string) => {
+        if (describeCalls(harness.emulator) === 2) {
+          await harness.client.send(
+            new AddTagsCommand({
+              ResourceArn: ENDPOINT_ARN,
+              Tags: handoffTags(later.deadline, later),
+            }),
+          );
+        }
+        return gateway.describeEndpoint(name);
+      },
+    };
+
+    const result = await handleEvent(payload, harness.invocation(), {
+      ...harness.deps,
+      sagemaker: () => takenOver,
+    });
+
+    expect(result).toMatchObject({ result: RESULT.refused, detail: "superseded" });
+    expect(harness.github.requests).toEqual([]);
   });
 });
 
