@@ -218,3 +218,15 @@ export async function applyRetention(options: RetentionOptions): Promise<Retenti
   if (failed.length > 0) log.warning(`keep-versions: could not delete ${failed.join(", ")}.`);
   return { deleted, failed };
 }
+
+/** Lines for the job summary: what keep-versions deleted, and what it could not. */
+export function retentionNotes(keep: number, result: RetentionResult): string[] {
+  return [
+    ...(result.deleted.length > 0
+      ? [`keep-versions ${keep} deleted older versions: ${result.deleted.join(", ")}.`]
+      : []),
+    ...(result.failed.length > 0
+      ? [`keep-versions ${keep} could not delete: ${result.failed.join(", ")}.`]
+      : []),
+  ];
+}

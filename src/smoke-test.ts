@@ -209,3 +209,62 @@ export function createdEndpointFailed(verdict: SmokeVerdict): SmokeTestFailed {
     `smoke test failed (${verdict.reason}); the endpoint was just created, so there is no earlier config to roll back to`,
   );
 }
+
+/** Options for {@link smokeTestDeployment}. */
+export interface SmokeTestDeploymentOptions {
+  readonly spec: SmokeTestSpec;
+  /** Builds the runtime client (loaded only now); destroyed after the test. */
+  readonly runtime: () => Promise<RuntimeGateway>;
+  readonly gateway: SageMakerGateway;
+  /** The DescribeEndpoint answer that ended the wait: InService on `currentConfigName`. */
+  readonly endpoint: Endpoint;
+  readonly operation: "created" | "updated" | "unchanged";
+  readonly currentConfigName: string;
+  /** The config the endpoint ran before an update. */
+  readonly previousConfigName?: string;
+  readonly deadline: number;
+  readonly nextDelay: (elapsedMs: number) => number;
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+  readonly log: Log;
+}
+
+/**
+ * The smoke test of a finished deploy: passes (answers the verdict), or throws
+ * {@link SmokeTestFailed}, after putting an updated endpoint back on its previous config.
+ */
+export async function smokeTestDeployment(
+  options: SmokeTestDeploymentOptions,
+): Promise<SmokeVerdict> {
+  const endpointName = options.endpoint.EndpointName ?? "";
+  const runtime = await options.runtime();
+  let verdict: SmokeVerdict;
+  try {
+    verdict = await runSmokeTest({
+      runtime,
+      endpointName,
+      variants: variantsOf(options.endpoint),
+      spec: options.spec,
+      log: options.log,
+      clock: options.clock,
+    });
+  } finally {
+    runtime.destroy();
+  }
+  if (verdict.ok) return verdict;
+  if (options.operation === "updated" && options.previousConfigName) {
+    return revertUpdate({
+      ...options,
+      endpointName,
+      previousConfigName: options.previousConfigName,
+      failedConfigName: options.currentConfigName,
+      verdict,
+    });
+  }
+  if (options.operation === "unchanged") {
+    throw new SmokeTestFailed(
+      `smoke test failed (${verdict.reason}); the endpoint already ran ${options.currentConfigName}, so nothing was changed`,
+    );
+  }
+  throw createdEndpointFailed(verdict);
+}

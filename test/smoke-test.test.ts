@@ -11,6 +11,7 @@ import {
   revertUpdate,
   runSmokeTest,
   SmokeTestFailed,
+  smokeTestDeployment,
 } from "../src/smoke-test.js";
 import { configInput, modelInput } from "./emulator/fixtures.js";
 import { sageMakerClient } from "./emulator/sdk-client.js";
@@ -305,5 +306,62 @@ describe("revertUpdate against the emulator", () => {
     expect(createdEndpointFailed({ ok: false, reason: "boom" }).message).toMatch(
       /smoke test failed \(boom\); the endpoint was just created/,
     );
+  });
+
+  describe("smokeTestDeployment", () => {
+    const deployment = async (
+      answer: InvokeAnswer,
+      operation: "created" | "updated" | "unchanged",
+    ) => {
+      const { runtime, requests } = scriptedRuntime({ "*": answer });
+      let destroyed = false;
+      const endpoint = await gateway.describeEndpoint("scorer");
+      const clock = fakeClock(1_000);
+      const result = smokeTestDeployment({
+        spec: spec({ kind: "substring", text: "fraud" }),
+        runtime: async () => ({
+          ...runtime,
+          destroy: () => {
+            destroyed = true;
+          },
+        }),
+        gateway,
+        endpoint: endpoint ?? {},
+        operation,
+        currentConfigName: "scorer-new",
+        ...(operation === "updated" ? { previousConfigName: "scorer-old" } : {}),
+        deadline: clock.now() + 600_000,
+        nextDelay: () => 5_000,
+        clock,
+        log: silentLog,
+      });
+      return { result, requests, destroyed: () => destroyed };
+    };
+
+    it("passes a deploy whose endpoint answers as expected, and frees the runtime client", async () => {
+      const { result, requests, destroyed } = await deployment(ok({ label: "fraud" }), "updated");
+
+      await expect(result).resolves.toMatchObject({ ok: true });
+      expect(requests).toHaveLength(1);
+      expect(destroyed()).toBe(true);
+      expect(emulator.state().endpoints[0]?.configName).toBe("scorer-new");
+    });
+
+    it("rolls an update back when the answer is wrong", async () => {
+      const { result } = await deployment(ok({ label: "legit" }), "updated");
+
+      await expect(result).rejects.toThrow(/rolled back to scorer-old$/);
+      expect(emulator.state().endpoints[0]?.configName).toBe("scorer-old");
+    });
+
+    it.each([
+      ["created", /the endpoint was just created/],
+      ["unchanged", /already ran scorer-new, so nothing was changed/],
+    ] as const)("fails a %s endpoint without touching it", async (operation, message) => {
+      const { result } = await deployment(ok({ label: "legit" }), operation);
+
+      await expect(result).rejects.toThrow(message);
+      expect(emulator.mutatingRequests()).toEqual([]);
+    });
   });
 });
