@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { applyRetention, type RetentionOptions } from "../src/retention.js";
+import { applyRetention, type RetentionOptions, retentionNotes } from "../src/retention.js";
 import type { Clock } from "../src/shared/clock.js";
 import { createSageMakerGateway, type SageMakerGateway } from "../src/shared/sagemaker-gateway.js";
 import { TAG_KEYS } from "../src/shared/tags.js";
@@ -83,6 +83,9 @@ describe("applyRetention against the emulator", () => {
       models: [version(5), version(6)],
       configs: [version(5), version(6)],
     });
+    expect(retentionNotes(2, result)).toEqual([
+      `keep-versions 2 deleted older versions: ${result.deleted.join(", ")}.`,
+    ]);
     expect(emulator.violations).toEqual([]);
   });
 
