@@ -316,6 +316,7 @@ describe("revertUpdate against the emulator", () => {
       const { runtime, requests } = scriptedRuntime({ "*": answer });
       let destroyed = false;
       const endpoint = await gateway.describeEndpoint("scorer");
+      if (!endpoint) throw new Error("the seeded endpoint is missing");
       const clock = fakeClock(1_000);
       const result = smokeTestDeployment({
         spec: spec({ kind: "substring", text: "fraud" }),
@@ -326,7 +327,7 @@ describe("revertUpdate against the emulator", () => {
           },
         }),
         gateway,
-        endpoint: endpoint ?? {},
+        endpoint,
         operation,
         currentConfigName: "scorer-new",
         ...(operation === "updated" ? { previousConfigName: "scorer-old" } : {}),
