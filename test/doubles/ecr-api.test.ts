@@ -46,6 +46,7 @@ describe("ECR double on the wire (awsJson1_1)", () => {
     expect(body.imageDetails).toEqual([
       expect.objectContaining({ imageDigest: moved, imageTags: ["7"] }),
     ]);
+    expect(ecr.iamActions()).toContain("ecr:DescribeImages");
   });
 
   it.each([

@@ -16,6 +16,8 @@ export interface EcrDouble {
   /** "http://127.0.0.1:PORT", for AWS_ENDPOINT_URL_ECR. */
   readonly url: string;
   readonly calls: readonly EcrCall[];
+  /** The IAM actions of the calls served (`ecr:DescribeImages`), for the IAM coverage check. */
+  iamActions(): string[];
   /** Pushes an image under `tag` (moving the tag if it exists); answers its digest. */
   push(repository: string, tag: string, manifest?: string): string;
   close(): Promise<void>;
@@ -109,6 +111,7 @@ export async function startEcrDouble(options: { accountId?: string } = {}): Prom
   return {
     url: server.url,
     calls,
+    iamActions: () => calls.map((call) => `ecr:${call.operation}`),
     push: (repository, tag, manifest = randomUUID()) => {
       const digest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
       const images = repositories.get(repository) ?? [];

@@ -43,6 +43,7 @@ describe("SageMaker Runtime double on the wire (REST-JSON)", () => {
       contentType: "application/json",
       body: '{"x":1}',
     });
+    expect(runtime.iamActions()).toContain("sagemaker:InvokeEndpoint");
   });
 
   it("answers a container error as SageMaker's ModelError (424)", async () => {

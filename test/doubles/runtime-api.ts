@@ -21,6 +21,8 @@ export interface RuntimeDouble {
   /** "http://127.0.0.1:PORT", for AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME. */
   readonly url: string;
   readonly invocations: readonly Invocation[];
+  /** The IAM actions of the calls served (`sagemaker:InvokeEndpoint`), for the IAM coverage check. */
+  iamActions(): string[];
   /** Scripts every answer of an endpoint, or of one of its variants. */
   answer(endpointName: string, answer: ScriptedInvocation, variant?: string): void;
   close(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startRuntimeDouble(
   return {
     url: server.url,
     invocations,
+    iamActions: () => invocations.map(() => "sagemaker:InvokeEndpoint"),
     answer: (endpointName, answer, variant) => {
       answers.set(variant ? `${endpointName}\n${variant}` : endpointName, answer);
     },

@@ -30,6 +30,7 @@ describe("S3 double on the wire (REST XML, path style)", () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get("etag")).toBe(etag);
     expect(answer.headers.get("x-amz-version-id")).toMatch(/^[0-9a-f]{32}$/);
+    expect(s3.iamActions()).toContain("s3:GetObject");
   });
 
   it("answers HeadObject of a missing object 404 with no body", async () => {

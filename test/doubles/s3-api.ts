@@ -10,11 +10,16 @@ export interface S3Call {
   readonly query: Readonly<Record<string, string>>;
 }
 
+/** How IAM authorizes each operation (HEAD needs GetObject; a listing is ListBucket on the bucket). */
+const S3_IAM_ACTIONS = { HeadObject: "s3:GetObject", ListObjectsV2: "s3:ListBucket" } as const;
+
 /** A local S3 (REST XML, path-style addressing): HeadObject and ListObjectsV2. */
 export interface S3Double {
   /** "http://127.0.0.1:PORT", for AWS_ENDPOINT_URL_S3 (the client must use path style). */
   readonly url: string;
   readonly calls: readonly S3Call[];
+  /** The IAM actions of the calls served (HeadObject is s3:GetObject, ListObjectsV2 s3:ListBucket). */
+  iamActions(): string[];
   /** Creates a bucket; a versioned one gives every write a new VersionId. */
   createBucket(bucket: string, options?: { versioned?: boolean }): void;
   /** Writes (or overwrites) an object; answers its ETag (quoted, as S3 sends it). */
@@ -150,6 +155,10 @@ export async function startS3Double(): Promise<S3Double> {
   return {
     url: server.url,
     calls,
+    iamActions: () =>
+      calls.flatMap((call) =>
+        call.operation === "unknown" ? [] : [S3_IAM_ACTIONS[call.operation]],
+      ),
     createBucket: (bucket, options = {}) => {
       buckets.set(bucket, { versioned: options.versioned ?? false, objects: new Map() });
     },
