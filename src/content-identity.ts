@@ -199,7 +199,10 @@ export async function resolveModelData(
     return identity;
   } catch (error) {
     if (error instanceof DeployError) throw error;
-    const needs = prefix ? "s3:ListBucket on the bucket" : "s3:GetObject on the object";
+    // Without s3:ListBucket, S3 answers HeadObject of a missing object 403, not 404.
+    const needs = prefix
+      ? "s3:ListBucket on the bucket"
+      : "s3:GetObject on the object (and s3:ListBucket on the bucket, or a missing object reads as 403 Forbidden)";
     throw new DeployError(
       `Could not resolve model data '${source.url}': ${errorMessage(error)}. The job's role needs ${needs}. Nothing was created.`,
       { cause: error },
