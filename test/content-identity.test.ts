@@ -198,6 +198,14 @@ describe("resolveModelData", () => {
     expect(calls).toEqual([`list ${listed}`]);
   });
 
+  it("says which permissions are missing when S3 refuses", async () => {
+    const { gateways } = fakeGateways({ fail: new Error("HeadObject failed: 403 Forbidden") });
+
+    await expect(
+      resolveModelData({ url: "s3://ml/model.tar.gz" }, options(gateways)),
+    ).rejects.toThrow(/s3:GetObject on the object \(and s3:ListBucket/);
+  });
+
   it("refuses an empty prefix", async () => {
     const { gateways } = fakeGateways({ listings: {} });
 
