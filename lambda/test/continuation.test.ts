@@ -13,6 +13,7 @@ import {
   SCHEDULE_NAME_PREFIX,
   scheduleName,
 } from "../src/continuation.js";
+import { MAX_HOPS } from "../src/limits.js";
 import { FUNCTION_ARN, fakeClock, handoffPayload, MINUTE, SCHEDULER_ROLE_ARN } from "./harness.js";
 
 const scheduler = mockClient(SchedulerClient);
@@ -47,7 +48,7 @@ describe("scheduleName", () => {
 
   it("fits 64 characters even for a 63-character endpoint name and the last hop", () => {
     const payload = { ...handoffPayload(), endpointName: "e".repeat(63) };
-    expect(scheduleName(payload, 150).length).toBeLessThanOrEqual(64);
+    expect(scheduleName(payload, MAX_HOPS).length).toBeLessThanOrEqual(64);
   });
 });
 
