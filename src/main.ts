@@ -37,7 +37,9 @@ async function handOffOrFail(ctx: DeployContext, deps: ActionDependencies, why: 
       handoff: config.handoff,
       report,
       provenance: ctx.provenance,
-      deadline: handoffDeadline(ctx.deadline, config.handoff),
+      // handoff-timeout counts from the hand-off, which may come before wait-timeout (wait: false,
+      // cancellation, expiring credentials); the companion refuses a deadline past 24 h.
+      deadline: handoffDeadline(Math.min(ctx.deadline, ctx.clock.now()), config.handoff),
     });
   } catch (error) {
     throw new StillProvisioning(errorMessage(error), { cause: error });
