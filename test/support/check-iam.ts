@@ -116,7 +116,10 @@ function scalingChecks(call: AwsCall): LabelledAuthorization[] {
   return [...onEndpoint, role];
 }
 
-/** Every authorization IAM makes for one call: one per resource, plus tag-on-create and PassRole. */
+/**
+ * Every authorization IAM makes for one call: one per resource, plus the tag-on-create AddTags,
+ * the PassRole, and what registering a SageMaker variant needs.
+ */
 export function authorizationsOf(call: AwsCall): LabelledAuthorization[] {
   const resources: (CallResource | undefined)[] =
     call.resources === undefined
