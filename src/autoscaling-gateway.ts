@@ -9,7 +9,13 @@ import type {
   SuspendedState,
 } from "@aws-sdk/client-application-auto-scaling";
 import { awsClientConfig } from "./shared/aws-client.js";
-import { AwsCallError, CancelledError, callAws, errorMessage, errorName } from "./shared/errors.js";
+import {
+  AwsCallError,
+  CancelledError,
+  callAws,
+  errorName,
+  isAccessDenied,
+} from "./shared/errors.js";
 
 export type { ScalableTarget, ScalingPolicy, ScheduledAction, SuspendedState };
 
@@ -110,11 +116,7 @@ export function isObjectNotFound(error: unknown): boolean {
 }
 
 /** True when a (possibly wrapped) call failed because the caller may not make it. */
-export function isAccessDenied(error: unknown): boolean {
-  const cause = causeOf(error);
-  const name = errorName(cause) ?? "";
-  return /^AccessDenied/.test(name) || /not authorized to perform/i.test(errorMessage(cause));
-}
+export { isAccessDenied };
 
 function causeOf(error: unknown): unknown {
   return error instanceof AwsCallError ? error.cause : error;

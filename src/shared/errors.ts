@@ -117,3 +117,12 @@ export function isCredentialError(error: unknown): boolean {
   const name = errorName(cause);
   return name !== undefined && (CREDENTIAL_ERRORS as readonly string[]).includes(name);
 }
+
+/** True when a (possibly wrapped) AWS error says the caller may not make the call. */
+export function isAccessDenied(error: unknown): boolean {
+  const cause = error instanceof AwsCallError ? error.cause : error;
+  return (
+    /^AccessDenied/.test(errorName(cause) ?? "") ||
+    /not authorized to perform/i.test(errorMessage(cause))
+  );
+}

@@ -31,7 +31,7 @@ import {
   UpdateEndpointCommand,
   type UpdateEndpointInput,
 } from "@aws-sdk/client-sagemaker";
-import { CancelledError, callAws, unlessNotFound } from "./errors.js";
+import { CancelledError, callAws, isAccessDenied, unlessNotFound } from "./errors.js";
 import { type Tag, tagsToRecord } from "./tags.js";
 
 /** A DescribeEndpoint answer. */
@@ -149,12 +149,23 @@ export function createSageMakerGateway(options: GatewayOptions): SageMakerGatewa
     const { $metadata: _, ...rest } = answer;
     return rest;
   };
-  const deleted = async (call: () => Promise<unknown>) =>
-    (await unlessNotFound(async () => {
-      await call();
-      return true;
-    })) ?? false;
-  return {
+  // A resource that is already gone has no tags, so a policy scoped by tag answers AccessDenied
+  // where SageMaker would say "Could not find" (a retry after a dropped answer meets this): the
+  // delete counts as done when a read confirms the resource no longer exists.
+  const deleted = async (call: () => Promise<unknown>, exists: () => Promise<unknown>) => {
+    try {
+      return (
+        (await unlessNotFound(async () => {
+          await call();
+          return true;
+        })) ?? false
+      );
+    } catch (error) {
+      if (isAccessDenied(error) && (await exists().catch(() => true)) === undefined) return false;
+      throw error;
+    }
+  };
+  const gateway: SageMakerGateway = {
     describeEndpoint: async (name) =>
       strip(
         await read("DescribeEndpoint", name, () =>
@@ -197,20 +208,28 @@ export function createSageMakerGateway(options: GatewayOptions): SageMakerGatewa
       );
     },
     deleteEndpoint: (name) =>
-      deleted(() =>
-        mutate("DeleteEndpoint", name, () =>
-          client.send(new DeleteEndpointCommand({ EndpointName: name })),
-        ),
+      deleted(
+        () =>
+          mutate("DeleteEndpoint", name, () =>
+            client.send(new DeleteEndpointCommand({ EndpointName: name })),
+          ),
+        () => gateway.describeEndpoint(name),
       ),
     deleteEndpointConfig: (name) =>
-      deleted(() =>
-        mutate("DeleteEndpointConfig", name, () =>
-          client.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })),
-        ),
+      deleted(
+        () =>
+          mutate("DeleteEndpointConfig", name, () =>
+            client.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })),
+          ),
+        () => gateway.describeEndpointConfig(name),
       ),
     deleteModel: (name) =>
-      deleted(() =>
-        mutate("DeleteModel", name, () => client.send(new DeleteModelCommand({ ModelName: name }))),
+      deleted(
+        () =>
+          mutate("DeleteModel", name, () =>
+            client.send(new DeleteModelCommand({ ModelName: name })),
+          ),
+        () => gateway.describeModel(name),
       ),
     listTags: (arn) =>
       callAws("ListTags", arn, async () => {
@@ -271,4 +290,5 @@ export function createSageMakerGateway(options: GatewayOptions): SageMakerGatewa
         collect(paginateListEndpoints({ client, pageSize: 100 }, {}), (page) => page.Endpoints),
       ),
   };
+  return gateway;
 }

@@ -48,6 +48,8 @@ export interface RunActionOptions {
   readonly sagemakerUrl: string;
   readonly lambdaUrl?: string;
   readonly node?: string;
+  /** Another build of the action to run (benchmarks compare two); dist/index.js by default. */
+  readonly bundle?: string;
   readonly env?: Readonly<Record<string, string>>;
   /**
    * Cancel the job as the runner does (SIGINT) once a state is reached: a line on stdout that
@@ -163,7 +165,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...options.env,
   };
   const started = performance.now();
-  const child = spawn(options.node ?? process.execPath, [ACTION_BUNDLE], {
+  const child = spawn(options.node ?? process.execPath, [options.bundle ?? ACTION_BUNDLE], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,4 +1,7 @@
-import { IMAGE, KMS_KEY, ROLE } from "./production-spec.js";
+import { IMAGE, KMS_KEY } from "./production-spec.js";
+
+/** The execution role of the README's examples, which the shipped IAM policy may pass. */
+export const ROLE = "arn:aws:iam::111122223333:role/SageMakerExecution";
 
 /** Two weighted variants with data capture, VPC, network isolation, KMS, volumes and start-up timeouts. */
 export const WEIGHTED_SPEC = {
@@ -67,4 +70,4 @@ export const ASYNC_SPEC = {
   },
 } as const;
 
-export { IMAGE, KMS_KEY, ROLE };
+export { IMAGE, KMS_KEY };

@@ -1,0 +1,78 @@
+/**
+ * Bench: 50 deploys of distinct new endpoints at once (50 processes of the bundle under Node 24)
+ * against one emulator throttling above 10 requests per second: total requests, throttled
+ * requests and wall time. With a second bundle path (e.g. a build of an earlier commit) both run
+ * in this one process, the earlier first, so the ratio compares like with like.
+ * Usage: npx tsx bench/concurrent-deploys.ts [baseline-bundle.js]
+ */
+import { ACTION_BUNDLE, demoInputs, nodeRuntimes, runAction } from "../test/e2e/run-action.js";
+import { startEmulator } from "../test/emulator/server.js";
+import { recordFigure } from "./figures.js";
+
+const BENCH = "concurrent-deploys";
+const DEPLOYS = 50;
+const RATE_LIMIT = 10;
+const CREATE_MS = 5_000;
+const node = nodeRuntimes().at(-1)?.path ?? process.execPath;
+
+interface Result {
+  readonly requests: number;
+  readonly throttled: number;
+  readonly wallMs: number;
+  readonly failed: number;
+}
+
+async function measure(bundle: string): Promise<Result> {
+  const emulator = await startEmulator({
+    rateLimit: RATE_LIMIT,
+    defaultLifecycle: { create: { status: "InService", afterMs: CREATE_MS } },
+  });
+  try {
+    const started = performance.now();
+    const runs = await Promise.all(
+      Array.from({ length: DEPLOYS }, (_, i) =>
+        runAction({
+          inputs: demoInputs({
+            "endpoint-name": `load-${String(i).padStart(2, "0")}`,
+            "poll-interval": "5s",
+            "wait-timeout": "5m",
+          }),
+          sagemakerUrl: emulator.url,
+          node,
+          bundle,
+        }),
+      ),
+    );
+    const requests = emulator.requests;
+    return {
+      requests: requests.length,
+      throttled: requests.filter((r) => r.fault === "rate-limit").length,
+      wallMs: performance.now() - started,
+      failed: runs.filter((run) => run.exitCode !== 0).length,
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+const baseline = process.argv[2];
+const before = baseline ? await measure(baseline) : undefined;
+const after = await measure(ACTION_BUNDLE);
+const line = (label: string, r: Result) =>
+  console.log(
+    `${label}: ${r.requests} requests, ${r.throttled} throttled, ${(r.wallMs / 1000).toFixed(1)} s wall, ${r.failed} failed`,
+  );
+if (before) line(`baseline (${baseline})`, before);
+line("this build", after);
+recordFigure({
+  bench: BENCH,
+  name: `requests of ${DEPLOYS} concurrent deploys at ${RATE_LIMIT} requests/s`,
+  value: String(after.requests),
+  ...(before
+    ? {
+        budget: `≤ 60% of the baseline's ${before.requests}`,
+        within: after.requests <= 0.6 * before.requests,
+        note: `${(after.requests / before.requests).toFixed(2)}× the baseline; throttled ${after.throttled} vs ${before.throttled}; all ${DEPLOYS - after.failed} InService`,
+      }
+    : { note: `${after.throttled} throttled; ${DEPLOYS - after.failed} of ${DEPLOYS} InService` }),
+});
