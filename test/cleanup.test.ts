@@ -3,6 +3,7 @@ import {
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   type DescribeEndpointCommandOutput,
   SageMakerClient,
   SageMakerServiceException,
@@ -312,9 +313,12 @@ describe("cleanUp", () => {
   });
 
   it("reports a failing config delete, keeps the model that config needs, and does not throw", async () => {
-    // prepare
+    // prepare: the config still exists, so the refused delete is not mistaken for one already done
     const report = failedRun();
     sagemaker.on(DescribeEndpointCommand).resolves(endpoint("InService"));
+    sagemaker
+      .on(DescribeEndpointConfigCommand)
+      .resolves({ EndpointConfigName: CONFIG, EndpointConfigArn: `arn:${CONFIG}` });
     sagemaker
       .on(DeleteEndpointConfigCommand)
       .rejects(
