@@ -57,7 +57,7 @@ interface Figures {
   readonly audit: RequestAudit;
   readonly state: EmulatorState;
   readonly describeEndpointCalls: number;
-  /** The highest SDK attempt number any request carried (the action allows 10). */
+  /** The highest SDK attempt number any request carried (the action allows MAX_ATTEMPTS). */
   readonly maxAttempt: number;
 }
 
@@ -160,7 +160,7 @@ afterAll(() => {
       String(audit.faults["rate-limit"] ?? 0),
     ],
     ["retries (requests the SDK sent again)", String(audit.retries)],
-    ["highest attempt any call needed (the action allows 10)", String(maxAttempt)],
+    [`highest attempt any call needed (the action allows ${MAX_ATTEMPTS})`, String(maxAttempt)],
     ["DescribeEndpoint calls", String(describeEndpointCalls)],
     [
       "resources left: models / endpoint configs / endpoints",
@@ -191,8 +191,10 @@ afterAll(() => {
       `${runtime?.label ?? "this Node"}, against one emulator that answers ThrottlingException`,
       `above ${RATE_LIMIT} requests per second (a token bucket over all calls). Each endpoint turns`,
       `InService ${CREATE_MS / 1000} s after its CreateEndpoint; \`poll-interval: ${POLL_INTERVAL}\`,`,
-      `\`wait-timeout: ${WAIT_TIMEOUT}\`. The action's client retries with the SDK's standard mode`,
-      "(10 attempts, exponential backoff with jitter).",
+      `\`wait-timeout: ${WAIT_TIMEOUT}\`. The action's client retries in the SDK's adaptive mode`,
+      `(${MAX_ATTEMPTS} attempts, exponential backoff with jitter, and a sending rate that slows`,
+      "after throttling). The wall time is bound by the rate limit: every deploy needs about",
+      "seven accepted calls, so 50 of them need at least 35 s at 10 per second.",
       "",
       "| figure | value |",
       "|---|---:|",

@@ -1,10 +1,10 @@
 /**
- * The fault matrix (issue 5): every fault × every lifecycle, end to end on dist/index.js under
- * Node 24, each cell against its own emulator (so each cell's seeded faults replay alike, whatever
- * runs beside it). For every cell: the outcome is right (success only when truly InService on the
- * new config), nothing is created twice, the emulator ends holding exactly what should exist, and
- * nothing the run did not create is touched. `WRITE_RELIABILITY_DOC=1` writes the table to
- * docs/reliability.md.
+ * The fault matrix: every fault × every lifecycle it can meet, end to end on dist/index.js under
+ * Node 24, each cell against its own emulator (so each cell's seeded faults replay alike,
+ * whatever runs beside it). For every cell: the outcome is right (success only when truly
+ * InService on the new config), nothing is created twice, the emulator ends holding exactly what
+ * should exist, and nothing the run did not create is touched. `WRITE_RELIABILITY_DOC=1` writes
+ * the table to docs/reliability.md.
  */
 import { afterAll, describe, it, vi } from "vitest";
 import { seedForDraws } from "../emulator/faults.js";
@@ -38,12 +38,134 @@ const MUTATING = [
   "DeleteModel",
 ];
 
+/** The Describe calls an inspection and a wait make. */
+const DESCRIBES = ["DescribeEndpoint", "DescribeModel", "DescribeEndpointConfig"];
+
+/** What a lifecycle's cells are: an update of a seeded endpoint, or a create of a new one. */
+type Kind = "create" | "update";
+
+interface Expected {
+  readonly exitCode: number;
+  /** The `endpoint-status` output; undefined when the run never read a status. */
+  readonly status: string | undefined;
+  readonly operation: "created" | "updated";
+  /** Part of the `failure-reason` output. */
+  readonly failureReason?: string;
+  /** The run's own resources that remain: all of them, its model and config only, or none. */
+  readonly keeps: "all" | "model-and-config" | "nothing";
+  /** The endpoint afterwards, `<status> on <config>` ("new": the run's config), or "none". */
+  readonly endpoint: string;
+}
+
+const ROLLBACK_REASON = "Alarm fraud-scorer-5xx fired during the canary.";
+const FAILED_REASON = "The primary container did not pass the ping health check.";
+const ROLLBACK_FAILED_REASON = "Rollback failed: the previous instances could not be restored.";
+
+/** One lifecycle: how the create or update ends, what a clean run shows, how it settles. */
+interface LifecycleRow {
+  readonly name: string;
+  readonly kind: Kind;
+  readonly lifecycle: Lifecycle;
+  readonly expected: Expected;
+  /** The endpoint once the lifecycle has run its course, whatever the action did. */
+  readonly endsAs: string;
+}
+
+/** Short lifecycles (3 s), so the 2 s delay cells dominate the wall time. */
+const LIFECYCLES: readonly LifecycleRow[] = [
+  {
+    name: "create → InService",
+    kind: "create",
+    lifecycle: { create: { status: "InService", afterMs: 3_000 } },
+    expected: {
+      exitCode: 0,
+      status: "InService",
+      operation: "created",
+      keeps: "all",
+      endpoint: "InService on new",
+    },
+    endsAs: "InService on new",
+  },
+  {
+    name: "update → InService",
+    kind: "update",
+    lifecycle: { update: { status: "InService", afterMs: 3_000 } },
+    expected: {
+      exitCode: 0,
+      status: "InService",
+      operation: "updated",
+      keeps: "all",
+      endpoint: "InService on new",
+    },
+    endsAs: "InService on new",
+  },
+  {
+    name: "update → RolledBack",
+    kind: "update",
+    lifecycle: { update: { status: "RolledBack", afterMs: 3_000, failureReason: ROLLBACK_REASON } },
+    expected: {
+      exitCode: 1,
+      status: "InService",
+      operation: "updated",
+      failureReason: "rolled back",
+      keeps: "nothing",
+      endpoint: "InService on legacy-config",
+    },
+    endsAs: "InService on legacy-config",
+  },
+  {
+    name: "create → Failed",
+    kind: "create",
+    lifecycle: { create: { status: "Failed", afterMs: 3_000, failureReason: FAILED_REASON } },
+    expected: {
+      exitCode: 1,
+      status: "Failed",
+      operation: "created",
+      failureReason: FAILED_REASON,
+      keeps: "nothing",
+      endpoint: "none",
+    },
+    endsAs: "Failed on new",
+  },
+  {
+    name: "update → UpdateRollbackFailed",
+    kind: "update",
+    lifecycle: {
+      update: {
+        status: "UpdateRollbackFailed",
+        afterMs: 3_000,
+        failureReason: ROLLBACK_FAILED_REASON,
+      },
+    },
+    expected: {
+      exitCode: 1,
+      status: "UpdateRollbackFailed",
+      operation: "updated",
+      failureReason: ROLLBACK_FAILED_REASON,
+      // The endpoint may serve a mix of old and new: nothing is deleted.
+      keeps: "model-and-config",
+      endpoint: "UpdateRollbackFailed on legacy-config",
+    },
+    endsAs: "UpdateRollbackFailed on legacy-config",
+  },
+];
+
+/** A fault column: its emulator faults, the lifecycles it can meet, and how it changes the outcome. */
+interface FaultColumn {
+  readonly name: string;
+  readonly faults: Faults;
+  /** Only cells of this kind can meet the fault (default: both). */
+  readonly only?: Kind;
+  /** The outcome under this fault, when it is not the lifecycle's own. */
+  readonly outcome?: (row: LifecycleRow) => Expected;
+}
+
 /**
  * The faults, each with a fixed seed so a cell replays exactly. The 500, drop and drop-after
  * seeds are chosen to hit a create or update call (a deploy's 4th to 6th call) as well as
  * others; every cell asserts that it met its fault at least once.
  */
-const FAULTS: readonly { name: string; faults: Faults }[] = [
+const FAULTS: readonly FaultColumn[] = [
   { name: "30% ThrottlingException", faults: { throttleRate: 0.3, seed: 101 } },
   { name: "10% HTTP 500", faults: { serverErrorRate: 0.1, seed: 131 } },
   { name: "every answer 2 s late", faults: { delayMs: 2_000 } },
@@ -63,63 +185,40 @@ const FAULTS: readonly { name: string; faults: Faults }[] = [
       seed: seedForDraws(0.5, [true, false, true, false, true, false, true, false, true, false]),
     },
   },
-];
-
-interface Expected {
-  readonly exitCode: number;
-  readonly status: string;
-  readonly operation: "created" | "updated";
-  /** Part of the `failure-reason` output. */
-  readonly failureReason?: string;
-  /** The run's new model, config (and endpoint) remain; else only what was seeded. */
-  readonly deployed: boolean;
-}
-
-const ROLLBACK_REASON = "Alarm fraud-scorer-5xx fired during the canary.";
-const FAILED_REASON = "The primary container did not pass the ping health check.";
-
-/** Short lifecycles (3 s), so the 2 s delay cells dominate the wall time. */
-const LIFECYCLES: readonly {
-  name: string;
-  lifecycle: Lifecycle;
-  seeded: boolean;
-  expected: Expected;
-}[] = [
   {
-    name: "create → InService",
-    lifecycle: { create: { status: "InService", afterMs: 3_000 } },
-    seeded: false,
-    expected: { exitCode: 0, status: "InService", operation: "created", deployed: true },
+    // Eventually consistent reads: the update looks undone, which must not read as a rollback.
+    name: "first 2 reads after UpdateEndpoint show the old config InService",
+    faults: { staleReads: { afterUpdate: 2 } },
+    only: "update",
   },
   {
-    name: "update → InService",
-    lifecycle: { update: { status: "InService", afterMs: 3_000 } },
-    seeded: true,
-    expected: { exitCode: 0, status: "InService", operation: "updated", deployed: true },
+    name: "first 2 reads after CreateEndpoint answer 'Could not find endpoint'",
+    faults: { staleReads: { afterCreate: 2 } },
+    only: "create",
   },
   {
-    name: "update → RolledBack",
-    lifecycle: { update: { status: "RolledBack", afterMs: 3_000, failureReason: ROLLBACK_REASON } },
-    seeded: true,
-    expected: {
-      exitCode: 1,
-      status: "InService",
-      operation: "updated",
-      failureReason: "rolled back",
-      deployed: false,
+    name: "Describe answers 3 s late (longer than poll-interval)",
+    faults: { delayMs: 3_000, operations: DESCRIBES },
+  },
+  {
+    // The session runs out right after the create or update (its 2nd counted call), so the first
+    // poll is refused: the run stops at once, saying how to fix it, and deletes nothing (it
+    // could not, and the endpoint is still provisioning).
+    name: "credentials expire mid-wait (ExpiredTokenException from the first poll on)",
+    faults: {
+      credentialsExpire: {
+        afterRequests: 2,
+        counting: ["DescribeEndpoint", "CreateEndpoint", "UpdateEndpoint"],
+      },
     },
-  },
-  {
-    name: "create → Failed",
-    lifecycle: { create: { status: "Failed", afterMs: 3_000, failureReason: FAILED_REASON } },
-    seeded: false,
-    expected: {
+    outcome: (row) => ({
       exitCode: 1,
-      status: "Failed",
-      operation: "created",
-      failureReason: FAILED_REASON,
-      deployed: false,
-    },
+      status: undefined,
+      operation: row.expected.operation,
+      failureReason: "role-duration-seconds",
+      keeps: "all",
+      endpoint: row.endsAs,
+    }),
   },
 ];
 
@@ -146,8 +245,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
-/** The AWS operations the cells saw, for the IAM coverage check. */
-const seen = new Set<string>();
+/** The AWS calls the cells saw, for the IAM check. */
+const seen: ReturnType<typeof sageMakerActions> = [];
 
 const BUSY = ["Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"];
 
@@ -168,14 +267,14 @@ async function settledState(emulator: Emulator): Promise<EmulatorState> {
 const describeOutcome = (exitCode: number | null, status?: string, operation?: string) =>
   `exit ${exitCode}, ${status ?? "—"}, ${operation ?? "—"}`;
 
-/** What must exist afterwards: the seeded resources, plus the run's own when it succeeded. */
+/** What must exist afterwards: the seeded resources, plus what of the run's own it keeps. */
 function expectedLabels(before: EmulatorState, run: ActionRun, expected: Expected): string[] {
   const labels = new Set(resourceLabels(before));
-  if (expected.deployed) {
+  if (expected.keeps !== "nothing") {
     labels.add(`model ${run.outputs["model-name"]}`);
     labels.add(`endpoint config ${run.outputs["endpoint-config-name"]}`);
-    labels.add(`endpoint ${ENDPOINT}`);
   }
+  if (expected.keeps === "all") labels.add(`endpoint ${ENDPOINT}`);
   return [...labels].sort();
 }
 
@@ -185,10 +284,9 @@ function endpointView(state: EmulatorState): string {
   return endpoint ? `${endpoint.status} on ${endpoint.configName}` : "none";
 }
 
-/** Exactly what a correct run leaves: the new config live on success, the seeded one otherwise. */
-function expectedEndpointView(expected: Expected, seeded: boolean, newConfig?: string): string {
-  if (expected.deployed) return `InService on ${newConfig}`;
-  return seeded ? "InService on legacy-config" : "none";
+/** The endpoint a correct run leaves, with "new" spelled as the run's config. */
+function expectedEndpointView(expected: Expected, newConfig?: string): string {
+  return expected.endpoint.replace(/ on new$/, ` on ${newConfig}`);
 }
 
 /** What stayed, against what should: orphans, missing resources and the endpoint's state. */
@@ -212,22 +310,23 @@ function judgeLeft(wanted: string[], state: EmulatorState, wantedView: string) {
 
 /** Judges one cell and appends its row to the table. */
 function recordRow(
-  cell: { fault: string; lifecycle: string; expected: Expected; seeded: boolean },
+  cell: { fault: string; lifecycle: string; expected: Expected; kind: Kind },
   run: ActionRun,
   emulator: Emulator,
   states: { before: EmulatorState; after: EmulatorState },
 ): Row {
   const { expected } = cell;
   const audit = auditRequests(emulator.requests, {
-    allowed: cell.seeded
-      ? [`UpdateEndpoint endpoint ${ENDPOINT}`, `AddTags endpoint ${ENDPOINT}`]
-      : [],
+    allowed:
+      cell.kind === "update"
+        ? [`UpdateEndpoint endpoint ${ENDPOINT}`, `AddTags endpoint ${ENDPOINT}`]
+        : [],
   });
   const newConfig = run.outputs["endpoint-config-name"];
   const { orphans, missing, view, left } = judgeLeft(
     expectedLabels(states.before, run, expected),
     states.after,
-    expectedEndpointView(expected, cell.seeded, newConfig),
+    expectedEndpointView(expected, newConfig),
   );
   const status = run.outputs["endpoint-status"];
   const operation = run.outputs.operation;
@@ -272,36 +371,49 @@ function deploy(emulator: Emulator): Promise<ActionRun> {
   });
 }
 
+/** Every fault with every lifecycle it can meet (a stale create read needs a create). */
+const CELLS = FAULTS.flatMap((column) =>
+  LIFECYCLES.filter((row) => column.only === undefined || column.only === row.kind).map((row) => ({
+    ...row,
+    fault: column.name,
+    faults: column.faults,
+    expected: column.outcome?.(row) ?? row.expected,
+  })),
+);
+
 // The cells mostly wait (on the emulator's delays and lifecycles, and the SDK's backoff), so all
 // of them run at once; one process each costs little CPU.
-vi.setConfig({ maxConcurrency: FAULTS.length * LIFECYCLES.length + 3 });
-
-const CELLS = FAULTS.flatMap((fault) =>
-  LIFECYCLES.map((lifecycle) => ({ ...lifecycle, fault: fault.name, faults: fault.faults })),
-);
+vi.setConfig({ maxConcurrency: CELLS.length + 3 });
 
 describe(`fault matrix on dist/index.js (${runtime?.label ?? "this Node"})`, () => {
   it.concurrent.for(CELLS)(
     "$fault × $name",
     { timeout: 200_000 },
-    async ({ fault, faults, name, lifecycle, seeded, expected }, { expect }) => {
+    async ({ fault, faults, name, kind, lifecycle, expected }, { expect }) => {
       // prepare
       const emulator = await startEmulator({ faults });
       try {
         emulator.setLifecycle(ENDPOINT, lifecycle);
-        if (seeded) seedExistingEndpoint(emulator, { endpointName: ENDPOINT });
+        if (kind === "update") seedExistingEndpoint(emulator, { endpointName: ENDPOINT });
         const before = emulator.state();
         // act
         const run = await deploy(emulator);
         // assess
-        for (const action of sageMakerActions(emulator.requests)) seen.add(action);
+        seen.push(...sageMakerActions(emulator.requests));
         const after = await settledState(emulator);
-        const cell = { fault, lifecycle: name, expected, seeded };
+        const cell = { fault, lifecycle: name, expected, kind };
         const row = recordRow(cell, run, emulator, { before, after });
         const log = `${run.stdout}\n${run.stderr}`;
-        expect({ exitCode: run.exitCode, ...run.outputs }, log).toMatchObject({
+        expect(
+          {
+            exitCode: run.exitCode,
+            status: run.outputs["endpoint-status"],
+            operation: run.outputs.operation,
+          },
+          log,
+        ).toEqual({
           exitCode: expected.exitCode,
-          "endpoint-status": expected.status,
+          status: expected.status,
           operation: expected.operation,
         });
         if (expected.failureReason)
@@ -377,7 +489,10 @@ function matrixMarkdown(): string {
       seconds(r.wallMs),
     ].join(" | "),
   );
-  const fault = FAULTS.map((f) => `- **${f.name}**: \`${JSON.stringify(f.faults)}\``).join("\n");
+  const fault = FAULTS.map(
+    (f) =>
+      `- **${f.name}**${f.only ? ` (${f.only} lifecycles only)` : ""}: \`${JSON.stringify(f.faults)}\``,
+  ).join("\n");
   const wrong = ordered.filter((r) => !r.correct || r.left !== "yes" || r.falseSuccess);
   const findings =
     wrong.length === 0
@@ -391,19 +506,21 @@ function matrixMarkdown(): string {
           ),
         ];
   return [
-    `${ordered.length} cells: ${FAULTS.length} faults × ${LIFECYCLES.length} lifecycles, each cell one`,
-    `process of \`dist/index.js\` under ${runtime?.label ?? "this Node"} against its own emulator, all`,
-    "cells at once. Inputs: the README's quick start with `poll-interval: 1s`, `wait-timeout: 2m`.",
-    "Lifecycles end 3 s after the create or update; the update cells start from an InService",
-    "endpoint another team deployed (model `legacy-model`, config `legacy-config`). A rollback",
-    "spends 1.5 s RollingBack and ends InService on `legacy-config`. *Retries* are requests the",
-    "SDK sent again (attempt > 1). Faults (emulator `faults` option; seeds fixed):",
+    `${ordered.length} cells: ${FAULTS.length} faults × the ${LIFECYCLES.length} lifecycles each can meet, each`,
+    `cell one process of \`dist/index.js\` under ${runtime?.label ?? "this Node"} against its own`,
+    "emulator, all cells at once. Inputs: the README's quick start with `poll-interval: 1s`,",
+    "`wait-timeout: 2m`. Lifecycles end 3 s after the create or update; the update cells start",
+    "from an InService endpoint another team deployed (model `legacy-model`, config",
+    "`legacy-config`). A rollback spends 1.5 s RollingBack and ends InService on `legacy-config`;",
+    "after UpdateRollbackFailed the run deletes nothing (the endpoint may serve a mix of old and",
+    "new), so its model and config stay. When the credentials expire, the run stops at the first",
+    "refused poll and deletes nothing; the endpoint goes on as its lifecycle says, and what the",
+    "run made stays with it. *Retries* are requests the SDK sent again (attempt > 1). Faults",
+    "(emulator `faults` option; seeds fixed):",
     "",
     fault,
     "",
-    "Wall time of the slowest cell, i.e. of the whole matrix: " +
-      seconds(Math.max(0, ...ordered.map((r) => r.wallMs))) +
-      ".",
+    `Wall time of the slowest cell, i.e. of the whole matrix: ${seconds(Math.max(0, ...ordered.map((r) => r.wallMs)))}.`,
     "",
     header,
     rule,
