@@ -3,8 +3,9 @@ import {
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
   DescribeEndpointCommand,
-  DescribeEndpointConfigCommand,
   type DescribeEndpointCommandOutput,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
   SageMakerClient,
   SageMakerServiceException,
 } from "@aws-sdk/client-sagemaker";
@@ -370,6 +371,33 @@ describe("cleanUp", () => {
     expect(report.left).toEqual([
       `model ${MODEL} (delete failed: DeleteModel '${MODEL}' failed: Rate exceeded)`,
     ]);
+  });
+
+  it("counts a delete refused with AccessDenied as done once a read shows the model is gone", async () => {
+    // prepare: a tag-scoped policy cannot see the tags of a model a dropped first attempt deleted
+    const report = failedRun();
+    sagemaker.on(DescribeEndpointCommand).resolves(endpoint("InService"));
+    sagemaker
+      .on(DeleteModelCommand)
+      .rejects(
+        awsError("AccessDeniedException", "not authorized to perform: sagemaker:DeleteModel"),
+      );
+    sagemaker
+      .on(DescribeModelCommand)
+      .rejects(awsError("ValidationException", `Could not find model "${MODEL}".`));
+
+    // act
+    await cleanUp({
+      gateway: createSageMakerGateway({ client }),
+      log: silentLog,
+      report,
+      clock: fakeClock(),
+      enabled: true,
+    });
+
+    // assess
+    expect(report.deleted).toEqual([`endpoint config ${CONFIG}`, `model ${MODEL}`]);
+    expect(report.left).toEqual([]);
   });
 
   it("counts a delete answered 'Could not find' as done: a retry after a dropped answer meets it", async () => {
