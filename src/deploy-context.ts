@@ -2,6 +2,7 @@ import type { AutoScalingSession } from "./autoscaling-gateway.js";
 import type { Config } from "./inputs.js";
 import type { Log, SageMakerSession } from "./ports.js";
 import type { Provenance } from "./provenance.js";
+import type { ReleaseClients } from "./release-clients.js";
 import type { RunReport } from "./report.js";
 import type { Clock } from "./shared/clock.js";
 
@@ -10,6 +11,8 @@ export interface DeployContext {
   readonly sagemaker: SageMakerSession;
   /** Application Auto Scaling (its client loads only if an update needs it). */
   readonly autoscaling: AutoScalingSession;
+  /** ECR, S3 and SageMaker Runtime (content identity and the smoke test), each loaded on first use. */
+  readonly release: ReleaseClients;
   readonly config: Config;
   readonly provenance: Provenance;
   readonly clock: Clock;

@@ -1,5 +1,6 @@
 import type { CreateEndpointConfigInput, CreateModelInput } from "@aws-sdk/client-sagemaker";
 import type { Config, HandoffSpec } from "./inputs.js";
+import { AS_GIVEN, type ModelSource } from "./model-source.js";
 import { configNameFor, deriveName, modelNameFor } from "./names.js";
 import { type Provenance, provenanceTags } from "./provenance.js";
 import { endpointConfigRequest, modelRequest } from "./resources.js";
@@ -41,23 +42,33 @@ function planFromSpec(config: Config, spec: SpecDeployment, tags: readonly Tag[]
   };
 }
 
-/** Derives the names (content-addressed unless given) and builds the create requests. */
-export function planDeploy(config: Config, provenance: Provenance): DeployPlan {
-  if (config.spec)
-    return planFromSpec(config, config.spec, [...config.tags, ...provenanceTags(provenance)]);
-  const modelName = modelNameFor(config.endpointName, config.model, config.modelName);
+/**
+ * Derives the names (content-addressed unless given) and builds the create requests. The model
+ * is created from what `source` resolved (the pinned image, or the package version), and its
+ * name hashes that identity too, so an overwritten object or a re-pushed tag is a new model.
+ */
+export function planDeploy(
+  config: Config,
+  provenance: Provenance,
+  source: ModelSource = AS_GIVEN,
+): DeployPlan {
+  const tags = [...config.tags, ...provenanceTags(provenance), ...source.tags];
+  if (config.spec) return planFromSpec(config, config.spec, tags);
+  const model = source.image ? { ...config.model, image: source.image } : config.model;
+  const modelName = modelNameFor(config.endpointName, model, config.modelName, source.identity);
   const configName = configNameFor(
     config.endpointName,
     modelName,
     config.variant,
     config.endpointConfigName,
   );
-  const tags = [...config.tags, ...provenanceTags(provenance)];
   return {
     modelName,
     configName,
     tags,
-    model: modelRequest(modelName, config.model, tags),
+    model: source.packageModel
+      ? source.packageModel(modelName, tags)
+      : modelRequest(modelName, model, tags),
     config: endpointConfigRequest(configName, modelName, config.variant, tags),
   };
 }

@@ -3,6 +3,8 @@ import { type DeployPlan, endpointTags, planDeploy } from "./deploy-plan.js";
 import { createEndpoint, updateEndpoint } from "./endpoint-change.js";
 import { waitFor } from "./endpoint-wait.js";
 import { ensureResources, rejectConflicts, setArn } from "./ensure-resources.js";
+import { type ModelSource, resolveModelSource } from "./model-source.js";
+import { smokeTest } from "./release-steps.js";
 import { consoleLinks, PLAN_RESOURCE, type Plan } from "./report.js";
 import { applySpecScaling, planScaling, withScalingLifted } from "./scaling-step.js";
 import { DeployError, errorMessage } from "./shared/errors.js";
@@ -29,7 +31,6 @@ interface Found {
   readonly lookedUp: { readonly model: boolean; readonly config: boolean };
 }
 
-/** Looks up the endpoint, model and config (read-only, in parallel). */
 /**
  * Looks up the endpoint, and the model and config where their names were given (read-only, in
  * parallel). A derived name is content-addressed, so a resource of that name already holds this
@@ -190,13 +191,16 @@ async function recordTimingTag(
 }
 
 /**
- * The deploy itself: inspect (read-only), refuse conflicts, plan (and refuse removals), then
- * CreateModel → CreateEndpointConfig → CreateEndpoint or UpdateEndpoint, then wait per the
- * status table, doubting reads that contradict the call just made.
+ * The deploy itself: resolve what the model is made of (before any SageMaker call), inspect
+ * (read-only), refuse conflicts, plan (and refuse removals), then CreateModel →
+ * CreateEndpointConfig → CreateEndpoint or UpdateEndpoint, then wait per the status table,
+ * doubting reads that contradict the call just made, and smoke-test what is InService.
  */
 export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   const { config, report } = ctx;
-  const plan = planDeploy(config, ctx.provenance);
+  const source = await resolveModelSource(ctx);
+  recordSource(ctx, source);
+  const plan = planDeploy(config, ctx.provenance, source);
   report.modelName = plan.modelName;
   report.endpointConfigName = plan.configName;
   const found = await inspect(ctx, plan.modelName, plan.configName);
@@ -229,13 +233,28 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   });
   refuseRemovals(ctx, [...review.removals, ...scaling.removals]);
   if (config.dryRun) return { kind: "dry-run" };
-  if (endpoint && isUnchanged) return unchanged(ctx, found, endpoint);
+  if (endpoint && isUnchanged) {
+    const outcome = await unchanged(ctx, found, endpoint);
+    await smokeTest(ctx, endpoint, "unchanged");
+    return outcome;
+  }
   await ensureResources(ctx, scaling.plan, found);
-  const outcome = await withScalingLifted(ctx, scaling, current?.running.config, () =>
-    changeAndWait(ctx, scaling.plan, endpoint, current?.tags[TAG_KEYS.timing]),
-  );
+  if (endpoint) report.previousConfigName = endpoint.EndpointConfigName;
+  // The smoke test runs inside: a rollback may need the same autoscaling lifted as the update.
+  const outcome = await withScalingLifted(ctx, scaling, current?.running.config, async () => {
+    const waited = await changeAndWait(ctx, scaling.plan, endpoint, current?.tags[TAG_KEYS.timing]);
+    if (waited.kind === "success")
+      await smokeTest(ctx, waited.endpoint, endpoint ? "updated" : "created");
+    return waited;
+  });
   if (outcome.kind === "success") await applySpecScaling(ctx, scaling.plan);
   return outcome;
+}
+
+/** Puts what the model was resolved to in the outputs and the summary. */
+function recordSource(ctx: DeployContext, source: ModelSource): void {
+  Object.assign(ctx.report.sourceOutputs, source.outputs);
+  ctx.report.notes.push(...source.notes);
 }
 
 /** CreateEndpoint or UpdateEndpoint, then the wait (unless wait is false). */

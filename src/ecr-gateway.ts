@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { DescribeImagesCommand, ECRClient, type ECRClientConfig } from "@aws-sdk/client-ecr";
 import { awsClientConfig } from "./shared/aws-client.js";
 import { callAws, errorName } from "./shared/errors.js";
 
@@ -27,8 +27,13 @@ const IMAGE_NOT_FOUND = "ImageNotFoundException";
 export function createEcrGateway(options: {
   readonly region: string;
   readonly signal?: AbortSignal;
+  /** Merged over the project's client config (tests pass `endpoint` and `credentials`). */
+  readonly clientConfig?: Partial<ECRClientConfig>;
 }): EcrGateway {
-  const client = new ECRClient(awsClientConfig({ region: options.region }));
+  const client = new ECRClient({
+    ...awsClientConfig({ region: options.region }),
+    ...options.clientConfig,
+  });
   const sendOptions = options.signal ? { abortSignal: options.signal } : {};
   return {
     imageDigest: async (image) => {

@@ -1,6 +1,7 @@
 import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { parseDeploymentConfig } from "./deployment-config.js";
 import { type InputReader, Reader } from "./input-reader.js";
+import { type ReleaseInputs, readReleaseInputs } from "./release-inputs.js";
 import { InputError } from "./shared/errors.js";
 import { isRecord, PATTERNS } from "./shared/patterns.js";
 import { RESERVED_TAG_COUNT, type Tag } from "./shared/tags.js";
@@ -12,8 +13,14 @@ import { parseInteger, parseKeyValueLines } from "./validators.js";
 
 export type { InputReader };
 
+/**
+ * Tags that record what the model was made of, at most two a resource: the image digest and the
+ * model-data version (src/content-identity.ts), or the model package version (src/model-package.ts).
+ */
+export const RELEASE_TAG_COUNT = 2;
+
 /** User tags leave room for the action's own (SageMaker allows 50 a resource). */
-export const MAX_USER_TAGS = 50 - RESERVED_TAG_COUNT;
+export const MAX_USER_TAGS = 50 - RESERVED_TAG_COUNT - RELEASE_TAG_COUNT;
 
 /** Wait limits: GitHub ends a job after 6 h (OIDC credentials last 1 h by default). */
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
@@ -66,6 +73,8 @@ export interface Config {
   readonly allowRemoval: boolean;
   /** dry-run: inspect and plan, change nothing. */
   readonly dryRun: boolean;
+  /** model-package, smoke-test, keep-versions and github-environment, when any is set. */
+  readonly release?: ReleaseInputs;
 }
 
 const NAME_HINT =
@@ -75,11 +84,13 @@ const NAME_HINT =
 type Required = { readonly specGiven: boolean };
 
 function readModel(r: Reader, { specGiven }: Required): ModelSpec {
+  // A model package gives the containers (release-inputs.ts refuses image beside it).
+  const packageGiven = r.text("model-package") !== undefined;
   const image = r.matching(
     "image",
     PATTERNS.image,
     "is not a container image URI (no spaces, at most 255 characters)",
-    !specGiven,
+    !specGiven && !packageGiven,
   );
   const modelDataUrl = r.matching(
     "model-data-url",
@@ -248,6 +259,7 @@ export function readConfig(
   const handoff = readHandoff(r);
   const allowRemoval = r.boolean("allow-removal", false);
   const dryRun = r.boolean("dry-run", false);
+  const release = readRelease(r, env, { specGiven, wait });
   if (r.problems.length > 0) throw new InputError(r.problems);
   return {
     endpointName,
@@ -266,7 +278,27 @@ export function readConfig(
     ...(spec ? { spec } : {}),
     allowRemoval,
     dryRun,
+    ...(release ? { release } : {}),
   };
+}
+
+/** The release inputs, `undefined` when none is set; refuses those this deploy cannot use. */
+function readRelease(
+  r: Reader,
+  env: NodeJS.ProcessEnv,
+  how: { readonly specGiven: boolean; readonly wait: boolean },
+): ReleaseInputs | undefined {
+  const release = readReleaseInputs(r, env);
+  if (release.modelPackage && how.specGiven)
+    r.problems.push(
+      "model-package: not used with spec (give the containers in spec.model, or drop spec)",
+    );
+  if (release.smokeTest && !how.wait)
+    r.problems.push(
+      "smoke-test: not used with wait: false (the smoke test runs once the endpoint is InService)",
+    );
+  const { allowUnapproved, ...set } = release;
+  return Object.keys(set).length > 0 || allowUnapproved ? release : undefined;
 }
 
 /** The simple inputs as spec members: only those set, action.yml's defaults marked as such. */

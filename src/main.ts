@@ -7,6 +7,7 @@ import { readConfig } from "./inputs.js";
 import { loadSpecDocument } from "./spec/load-spec.js";
 import { writeOutputs } from "./outputs.js";
 import type { ActionDependencies } from "./ports.js";
+import { finishGithubDeployment, keepVersions, startGithubDeployment } from "./release-steps.js";
 import { consoleLinks, createReport } from "./report.js";
 import { handOff } from "./send-handoff.js";
 import { CancelledError, DeployError, errorMessage, InputError } from "./shared/errors.js";
@@ -40,10 +41,27 @@ async function handOffOrFail(ctx: DeployContext, deps: ActionDependencies, why: 
       // handoff-timeout counts from the hand-off, which may come before wait-timeout (wait: false,
       // cancellation, expiring credentials); the companion refuses a deadline past 24 h.
       deadline: handoffDeadline(Math.min(ctx.deadline, ctx.clock.now()), config.handoff),
+      ...(report.githubDeploymentId === undefined
+        ? {}
+        : { githubDeploymentId: report.githubDeploymentId }),
     });
   } catch (error) {
     throw new StillProvisioning(errorMessage(error), { cause: error });
   }
+  notHandedOn(ctx);
+}
+
+/** Says what the companion Lambda does not do: it reports the status only. */
+function notHandedOn(ctx: DeployContext): void {
+  const release = ctx.config.release;
+  const skipped = [
+    ...(release?.smokeTest ? ["smoke-test"] : []),
+    ...(release?.keepVersions !== undefined ? ["keep-versions"] : []),
+  ];
+  if (skipped.length > 0)
+    ctx.report.notes.push(
+      `${skipped.join(" and ")} did not run: the companion Lambda reports the endpoint's status only.`,
+    );
 }
 
 /** Says plainly what exists after a cancellation, since nothing more will be changed. */
@@ -78,7 +96,7 @@ async function conclude(ctx: DeployContext, deps: ActionDependencies, outcome: D
     case "unchanged":
       report.result = "success";
       ctx.log.info(`Endpoint ${report.endpointName} is InService on ${report.endpointConfigName}.`);
-      return;
+      return keepVersions(ctx);
     case "failure":
       report.result = "failure";
       report.failureReason = outcome.reason;
@@ -138,6 +156,7 @@ async function createContext(deps: ActionDependencies): Promise<DeployContext> {
   const base = {
     sagemaker: deps.sagemaker(config.region, deps.cancelled),
     autoscaling: deps.autoscaling(config.region, deps.cancelled),
+    release: deps.release,
     config,
     provenance: deps.provenance,
     clock: deps.clock,
@@ -161,11 +180,15 @@ function refusedReport(deps: ActionDependencies, error: unknown) {
   return report;
 }
 
-/** The action: inputs → deploy → wait → hand-off or cleanup → outputs and summary. */
+/**
+ * The action: inputs → GitHub Deployment → deploy → wait → smoke test → keep-versions, or
+ * hand-off, or cleanup → the Deployment's status → outputs and summary.
+ */
 export async function run(deps: ActionDependencies): Promise<void> {
   let ctx: DeployContext | undefined;
   try {
     ctx = await createContext(deps);
+    await startGithubDeployment(ctx, deps.env);
     const outcome = await deploy(ctx);
     await conclude(ctx, deps, outcome);
   } catch (error) {
@@ -178,6 +201,7 @@ export async function run(deps: ActionDependencies): Promise<void> {
         : error;
     if (failure !== undefined) await fail(ctx, deps, failure);
   } finally {
+    if (ctx) await finishGithubDeployment(ctx, deps.env);
     const report = ctx?.report;
     if (report) {
       writeOutputs(report, deps.setOutput);

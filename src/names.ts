@@ -46,9 +46,19 @@ export function deriveName(
   return `${derivedNamePrefix(endpointName)}${hash}`;
 }
 
-/** The model's name: the `model-name` input, or derived from what the model holds. */
-export function modelNameFor(endpointName: string, model: ModelSpec, explicit?: string): string {
-  return explicit ?? deriveName(endpointName, "model", model);
+/**
+ * The model's name: the `model-name` input, or derived from what the model holds and what it was
+ * resolved to (image digest, model-data version, package version), so new bytes behind the same
+ * inputs get a new name. Without an identity the name is what it always was.
+ */
+export function modelNameFor(
+  endpointName: string,
+  model: ModelSpec,
+  explicit?: string,
+  identity: Readonly<Record<string, string>> = {},
+): string {
+  const content = Object.keys(identity).length > 0 ? { ...model, identity } : model;
+  return explicit ?? deriveName(endpointName, "model", content);
 }
 
 /** The endpoint config's name: the input, or derived from the model name and the variant. */

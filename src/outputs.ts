@@ -16,6 +16,9 @@ export function writeOutputs(
     operation: report.operation,
     "handed-off": String(report.handedOff),
     plan: report.plan ? JSON.stringify(report.plan) : undefined,
+    ...report.sourceOutputs,
+    "github-deployment-id":
+      report.githubDeploymentId === undefined ? undefined : String(report.githubDeploymentId),
   };
   for (const [name, value] of Object.entries(outputs)) {
     if (value !== undefined && value !== "") setOutput(name, value);

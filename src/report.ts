@@ -36,6 +36,8 @@ export interface RunReport {
   modelArn?: string;
   endpointConfigArn?: string;
   endpointArn?: string;
+  /** The config the endpoint ran before this run's update (never this run's to delete). */
+  previousConfigName?: string;
   /** What happened to each resource. */
   model?: "created" | "reused";
   endpointConfig?: "created" | "reused";
@@ -52,6 +54,10 @@ export interface RunReport {
     | "not-waited"
     | "dry-run";
   plan?: Plan;
+  /** Outputs of what the model was made of: image-digest, model-data-version, model-package-arn. */
+  readonly sourceOutputs: Record<string, string>;
+  /** The GitHub Deployment recorded with github-environment. */
+  githubDeploymentId?: number;
   handedOff: boolean;
   /** Plain-language lines on the hand-off, cleanup and what is left provisioning. */
   readonly notes: string[];
@@ -67,6 +73,7 @@ export function createReport(region: string, endpointName: string, startedAt: nu
     endpointName,
     startedAt,
     timeline: [],
+    sourceOutputs: {},
     handedOff: false,
     notes: [],
     deleted: [],

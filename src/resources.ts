@@ -75,10 +75,16 @@ export function modelDifferences(
   wanted: CreateModelInput,
 ): string[] {
   const have = existing.PrimaryContainer ?? existing.Containers?.[0];
-  const want = wanted.PrimaryContainer;
+  const want = wanted.PrimaryContainer ?? wanted.Containers?.[0];
   const differences: string[] = [];
-  if (have?.Image !== want?.Image) differences.push("image");
-  if ((have?.ModelDataUrl ?? "") !== (want?.ModelDataUrl ?? "")) differences.push("model data URL");
+  const packageName = want?.ModelPackageName ?? "";
+  if ((have?.ModelPackageName ?? "") !== packageName) differences.push("model package");
+  // A package model's image and data come from the package (DescribeModel may expand them).
+  else if (packageName === "") {
+    if (have?.Image !== want?.Image) differences.push("image");
+    if ((have?.ModelDataUrl ?? "") !== (want?.ModelDataUrl ?? ""))
+      differences.push("model data URL");
+  }
   if (!sameRecord(have?.Environment, want?.Environment)) differences.push("environment");
   if (existing.ExecutionRoleArn !== wanted.ExecutionRoleArn) differences.push("execution role");
   return differences;

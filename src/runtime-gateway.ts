@@ -1,4 +1,8 @@
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import {
+  InvokeEndpointCommand,
+  SageMakerRuntimeClient,
+  type SageMakerRuntimeClientConfig,
+} from "@aws-sdk/client-sagemaker-runtime";
 import { awsClientConfig } from "./shared/aws-client.js";
 import { errorMessage, errorName } from "./shared/errors.js";
 
@@ -69,6 +73,8 @@ export function invokeError(error: unknown): InvokeAnswer {
 export function createRuntimeGateway(options: {
   readonly region: string;
   readonly signal?: AbortSignal;
+  /** Merged over the project's client config (tests pass `endpoint` and `credentials`). */
+  readonly clientConfig?: Partial<SageMakerRuntimeClientConfig>;
 }): RuntimeGateway {
   const base = awsClientConfig({ region: options.region });
   const client = new SageMakerRuntimeClient({
@@ -76,6 +82,7 @@ export function createRuntimeGateway(options: {
     // A retried invocation runs the model again; the SDK still retries throttling and 5xx.
     maxAttempts: 3,
     requestHandler: { ...base.requestHandler, requestTimeout: INVOKE_TIMEOUT_MS },
+    ...options.clientConfig,
   });
   const sendOptions = options.signal ? { abortSignal: options.signal } : {};
   return {

@@ -1,4 +1,9 @@
-import { HeadObjectCommand, paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
+import {
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  S3Client,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
 import { awsClientConfig } from "./shared/aws-client.js";
 import { callAws, errorName } from "./shared/errors.js";
 
@@ -43,9 +48,17 @@ export function createS3Gateway(options: {
   readonly region: string;
   readonly env: NodeJS.ProcessEnv;
   readonly signal?: AbortSignal;
+  /** Merged over the project's client config (tests pass `endpoint` and `credentials`). */
+  readonly clientConfig?: Partial<S3ClientConfig>;
 }): S3Gateway {
-  const forcePathStyle = Boolean(options.env.AWS_ENDPOINT_URL_S3 || options.env.AWS_ENDPOINT_URL);
-  const client = new S3Client({ ...awsClientConfig({ region: options.region }), forcePathStyle });
+  const forcePathStyle = Boolean(
+    options.env.AWS_ENDPOINT_URL_S3 || options.env.AWS_ENDPOINT_URL || options.clientConfig?.endpoint,
+  );
+  const client = new S3Client({
+    ...awsClientConfig({ region: options.region }),
+    forcePathStyle,
+    ...options.clientConfig,
+  });
   const sendOptions = options.signal ? { abortSignal: options.signal } : {};
   return {
     headObject: async (bucket, key) => {

@@ -395,6 +395,8 @@ describe("conformance with the seed workflow", () => {
     // prepare
     const { emulator } = harness();
     const inputs = demoDeploy({
+      // Given by digest, the image goes to CreateModel exactly as given (a tag is pinned first).
+      image: `111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud@sha256:${"7".repeat(64)}`,
       "model-name": "fraud-model-7",
       "endpoint-config-name": "fraud-config-7",
       "variant-name": "Primary",

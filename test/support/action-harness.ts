@@ -1,21 +1,24 @@
 /**
- * Runs the action's `run()` in process, against an in-process emulator on a fake clock: the
- * inputs come from a name→value map on top of action.yml's defaults (as the runner passes
- * them), and everything the runner would show is recorded (outputs, summary, log lines, the
- * failure message, hand-off payloads). A deploy that waits an hour on the fake clock takes
- * milliseconds, and nothing races the wall clock.
+ * Runs the action's `run()` in process, against an in-process emulator on a fake clock and
+ * local ECR, S3 and SageMaker Runtime doubles: the inputs come from a name→value map on top of
+ * action.yml's defaults (as the runner passes them), and everything the runner would show is
+ * recorded (outputs, summary, log lines, the failure message, hand-off payloads). A deploy that
+ * waits an hour on the fake clock takes milliseconds, and nothing races the wall clock.
  */
 import { afterAll, afterEach, beforeEach } from "vitest";
 import { createAutoScalingGateway } from "../../src/autoscaling-gateway.js";
 import { run } from "../../src/main.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "../../src/ports.js";
 import { readProvenance } from "../../src/provenance.js";
-import { loadReleaseClients } from "../../src/release-clients.js";
+import type { ReleaseClients } from "../../src/release-clients.js";
 import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
+import { type EcrDouble, startEcrDouble } from "../doubles/ecr-api.js";
+import { type RuntimeDouble, startRuntimeDouble } from "../doubles/runtime-api.js";
+import { type S3Double, startS3Double } from "../doubles/s3-api.js";
 import { actionDefaults, RUNNER_ENV } from "../e2e/run-action.js";
 import { QuickRetries, sageMakerClient, TEST_CREDENTIALS } from "../emulator/sdk-client.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/server.js";
-import { recordAwsCalls, sageMakerActions } from "./aws-calls.js";
+import { type CallSeen, recordAwsCalls, sageMakerActions } from "./aws-calls.js";
 import { type FakeClock, fakeClock } from "./fake-clock.js";
 
 /** The day the fake clock starts on (epoch ms). */
@@ -27,14 +30,29 @@ export const ENDPOINT = "fraud-scorer";
 /** The endpoint's ARN as the emulator gives it. */
 export const ENDPOINT_ARN = `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`;
 
+/** The quick start's image, in the harness's ECR double from the start. */
+export const DEMO_IMAGE = {
+  account: "111122223333",
+  repository: "fraud",
+  tag: "0123456",
+  uri: "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:0123456",
+} as const;
+
+/** The quick start's model data, in the harness's S3 double from the start. */
+export const DEMO_MODEL_DATA = {
+  bucket: "ml-artifacts",
+  key: "fraud/model.tar.gz",
+  url: "s3://ml-artifacts/fraud/model.tar.gz",
+} as const;
+
 /** The README's quick start, polling every 15 s (action.yml's default) unless overridden. */
 export function demoDeploy(
   overrides: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   return {
     "endpoint-name": ENDPOINT,
-    image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:0123456",
-    "model-data-url": "s3://ml-artifacts/fraud/model.tar.gz",
+    image: DEMO_IMAGE.uri,
+    "model-data-url": DEMO_MODEL_DATA.url,
     "execution-role-arn": "arn:aws:iam::111122223333:role/SageMakerExecution",
     "instance-type": "ml.m5.large",
     ...overrides,
@@ -89,9 +107,15 @@ export interface RunOptions {
   readonly cancelWhen?: Promise<unknown>;
 }
 
-/** An emulator on a fake clock and a way to run the action against it. */
+/** An emulator on a fake clock, ECR, S3 and runtime doubles, and a way to run the action against them. */
 export interface ActionHarness {
   readonly emulator: Emulator;
+  /** Holds {@link DEMO_IMAGE} (account 111122223333). */
+  readonly ecr: EcrDouble;
+  /** Holds {@link DEMO_MODEL_DATA} (an unversioned bucket). */
+  readonly s3: S3Double;
+  /** Answers nothing until a test scripts an endpoint. */
+  readonly runtime: RuntimeDouble;
   readonly clock: FakeClock;
   /** Runs the action once with these inputs on top of action.yml's defaults. */
   run(inputs: Readonly<Record<string, string>>, options?: RunOptions): Promise<ActionResult>;
@@ -118,23 +142,84 @@ function emulatorSession(
   };
 }
 
-/** Starts an emulator on a fake clock; {@link ActionHarness.run} runs the action against it. */
+/** The doubles a harness runs beside the emulator. */
+interface ReleaseDoubles {
+  readonly ecr: EcrDouble;
+  readonly s3: S3Double;
+  readonly runtime: RuntimeDouble;
+}
+
+/** The action's ECR, S3 and runtime clients, pointed at the doubles. */
+function doubleClients(doubles: ReleaseDoubles): ReleaseClients {
+  const config = (endpoint: string) => ({ endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 2 });
+  const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
+  return {
+    ecr: async (region, signal) => {
+      const { createEcrGateway } = await import("../../src/ecr-gateway.js");
+      return createEcrGateway({ region, ...withSignal(signal), clientConfig: config(doubles.ecr.url) });
+    },
+    s3: async (region, signal) => {
+      const { createS3Gateway } = await import("../../src/s3-gateway.js");
+      return createS3Gateway({
+        region,
+        env: {},
+        ...withSignal(signal),
+        clientConfig: config(doubles.s3.url),
+      });
+    },
+    runtime: async (region, signal) => {
+      const { createRuntimeGateway } = await import("../../src/runtime-gateway.js");
+      return createRuntimeGateway({
+        region,
+        ...withSignal(signal),
+        clientConfig: config(doubles.runtime.url),
+      });
+    },
+  };
+}
+
+/** Starts the doubles, holding the quick start's image and model data. */
+async function startReleaseDoubles(): Promise<ReleaseDoubles> {
+  const [ecr, s3, runtime] = await Promise.all([
+    startEcrDouble({ accountId: DEMO_IMAGE.account }),
+    startS3Double(),
+    startRuntimeDouble(),
+  ]);
+  // A fixed manifest: every harness gives the quick start's tag the same digest.
+  ecr.push(DEMO_IMAGE.repository, DEMO_IMAGE.tag, DEMO_IMAGE.uri);
+  s3.createBucket(DEMO_MODEL_DATA.bucket);
+  s3.put(DEMO_MODEL_DATA.bucket, DEMO_MODEL_DATA.key, "model v1");
+  return { ecr, s3, runtime };
+}
+
+/** Starts an emulator on a fake clock and the doubles; {@link ActionHarness.run} runs the action against them. */
 export async function startActionHarness(
   emulatorOptions: EmulatorOptions = {},
 ): Promise<ActionHarness> {
   const clock = fakeClock(START);
-  const emulator = await startEmulator({ now: clock.now, ...emulatorOptions });
+  const [emulator, doubles] = await Promise.all([
+    startEmulator({ now: clock.now, ...emulatorOptions }),
+    startReleaseDoubles(),
+  ]);
+  const release = doubleClients(doubles);
   return {
     emulator,
+    ...doubles,
     clock,
-    run: (inputs, options = {}) => runAction(emulator, clock, inputs, options),
-    close: () => emulator.close(),
+    run: (inputs, options = {}) => runAction({ emulator, clock, release }, inputs, options),
+    close: async () => {
+      await Promise.all([
+        emulator.close(),
+        doubles.ecr.close(),
+        doubles.s3.close(),
+        doubles.runtime.close(),
+      ]);
+    },
   };
 }
 
 async function runAction(
-  emulator: Emulator,
-  clock: FakeClock,
+  { emulator, clock, release }: { emulator: Emulator; clock: FakeClock; release: ReleaseClients },
   inputs: Readonly<Record<string, string>>,
   options: RunOptions,
 ): Promise<ActionResult> {
@@ -167,7 +252,7 @@ async function runAction(
     }),
     sagemaker: (region, signal) =>
       emulatorSession(emulator, region, signal, options.credentialExpiry),
-    release: loadReleaseClients(process.env),
+    release,
     autoscaling: (region, signal) =>
       createAutoScalingGateway({
         region,
@@ -217,13 +302,18 @@ export function useActionHarness(
   emulatorOptions: EmulatorOptions = {},
 ): () => ActionHarness {
   let harness: ActionHarness | undefined;
-  const seen: ReturnType<typeof sageMakerActions> = [];
+  const seen: CallSeen[] = [];
   beforeEach(async () => {
     harness = await startActionHarness(emulatorOptions);
   });
   afterEach(async () => {
     if (!harness) return;
-    seen.push(...sageMakerActions(harness.emulator.requests));
+    seen.push(
+      ...sageMakerActions(harness.emulator.requests),
+      ...harness.ecr.iamActions(),
+      ...harness.s3.iamActions(),
+      ...harness.runtime.iamActions(),
+    );
     await harness.close();
     harness = undefined;
   });
