@@ -56,14 +56,15 @@ async function measure(bundle: string): Promise<Result> {
 }
 
 const baseline = process.argv[2];
+const candidate = process.argv[3] ?? ACTION_BUNDLE;
 const before = baseline ? await measure(baseline) : undefined;
-const after = await measure(ACTION_BUNDLE);
+const after = await measure(candidate);
 const line = (label: string, r: Result) =>
   console.log(
     `${label}: ${r.requests} requests, ${r.throttled} throttled, ${(r.wallMs / 1000).toFixed(1)} s wall, ${r.failed} failed`,
   );
 if (before) line(`baseline (${baseline})`, before);
-line("this build", after);
+line(candidate === ACTION_BUNDLE ? "this build" : `candidate (${candidate})`, after);
 recordFigure({
   bench: BENCH,
   name: `requests of ${DEPLOYS} concurrent deploys at ${RATE_LIMIT} requests/s`,
