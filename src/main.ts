@@ -4,13 +4,13 @@ import type { DeployContext } from "./deploy-context.js";
 import { handoffDeadline } from "./deploy-plan.js";
 import { formatDuration } from "./durations.js";
 import { readConfig } from "./inputs.js";
-import { loadSpecDocument } from "./spec/load-spec.js";
 import { writeOutputs } from "./outputs.js";
 import type { ActionDependencies } from "./ports.js";
 import { finishGithubDeployment, keepVersions, startGithubDeployment } from "./release-steps.js";
 import { consoleLinks, createReport } from "./report.js";
 import { handOff } from "./send-handoff.js";
 import { CancelledError, DeployError, errorMessage, InputError } from "./shared/errors.js";
+import { loadSpecDocument } from "./spec/load-spec.js";
 import { renderSummary } from "./summary.js";
 
 /** The endpoint is still provisioning (deadline, cancellation, hand-off trouble): nothing is cleaned up. */

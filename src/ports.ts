@@ -1,6 +1,6 @@
+import type { AutoScalingSession } from "./autoscaling-gateway.js";
 import type { Provenance } from "./provenance.js";
 import type { ReleaseClients } from "./release-clients.js";
-import type { AutoScalingSession } from "./autoscaling-gateway.js";
 import type { Clock } from "./shared/clock.js";
 import type { HandoffPayload } from "./shared/handoff-payload.js";
 import type { SageMakerGateway } from "./shared/sagemaker-gateway.js";

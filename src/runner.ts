@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
 import { context } from "@actions/github";
+import { createAutoScalingGateway } from "./autoscaling-gateway.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "./ports.js";
 import { readProvenance } from "./provenance.js";
-import { createAutoScalingGateway } from "./autoscaling-gateway.js";
 import { loadReleaseClients } from "./release-clients.js";
 import { createSageMakerClient } from "./shared/aws-client.js";
 import { systemClock } from "./shared/clock.js";

@@ -52,7 +52,9 @@ export function createS3Gateway(options: {
   readonly clientConfig?: Partial<S3ClientConfig>;
 }): S3Gateway {
   const forcePathStyle = Boolean(
-    options.env.AWS_ENDPOINT_URL_S3 || options.env.AWS_ENDPOINT_URL || options.clientConfig?.endpoint,
+    options.env.AWS_ENDPOINT_URL_S3 ||
+      options.env.AWS_ENDPOINT_URL ||
+      options.clientConfig?.endpoint,
   );
   const client = new S3Client({
     ...awsClientConfig({ region: options.region }),

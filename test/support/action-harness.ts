@@ -151,12 +151,20 @@ interface ReleaseDoubles {
 
 /** The action's ECR, S3 and runtime clients, pointed at the doubles. */
 function doubleClients(doubles: ReleaseDoubles): ReleaseClients {
-  const config = (endpoint: string) => ({ endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 2 });
+  const config = (endpoint: string) => ({
+    endpoint,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 2,
+  });
   const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
   return {
     ecr: async (region, signal) => {
       const { createEcrGateway } = await import("../../src/ecr-gateway.js");
-      return createEcrGateway({ region, ...withSignal(signal), clientConfig: config(doubles.ecr.url) });
+      return createEcrGateway({
+        region,
+        ...withSignal(signal),
+        clientConfig: config(doubles.ecr.url),
+      });
     },
     s3: async (region, signal) => {
       const { createS3Gateway } = await import("../../src/s3-gateway.js");
