@@ -266,7 +266,7 @@ describe("smoke test of an unchanged endpoint", () => {
 });
 
 describe("release inputs that cannot work together", () => {
-  it.each([
+  it.each<{ inputs: Record<string, string>; problem: string }>([
     {
       inputs: { ...SMOKE, wait: "false" },
       problem: "smoke-test: not used with wait: false",

@@ -4,6 +4,7 @@ import type { Endpoint, SageMakerGateway } from "../../src/shared/sagemaker-gate
 import { type WaitOutcome, waitForEndpoint } from "../../src/shared/wait.js";
 import { isRepositoryAllowed } from "./allowlist.js";
 import type { Dependencies, Invocation } from "./dependencies.js";
+import { setDeploymentStatus } from "./deployment-status.js";
 import { type Outcome, TIMED_OUT_REASON } from "./dispatch-inputs.js";
 import { deploymentOf } from "./endpoint-tags.js";
 import { type HandlerResult, RESULT } from "./handler-result.js";
@@ -114,6 +115,50 @@ function unacceptable(
   return undefined;
 }
 
+/** Outcomes of this deployment's report, whoever dispatched it (a state-change event may have). */
+const REPORTED: readonly string[] = [
+  RESULT.dispatched,
+  RESULT.dispatchFailed,
+  RESULT.alreadyReported,
+];
+
+/**
+ * After the report: sets the GitHub Deployment the action left in_progress, when the payload
+ * names one. Only this path knows it (EventBridge events carry no payload), so it sets the
+ * status even when an event dispatched first; a superseded deploy's Deployment is left alone.
+ */
+async function finishGithubDeployment(
+  payload: HandoffPayload,
+  outcome: Outcome,
+  reported: HandlerResult,
+  deps: Dependencies,
+): Promise<void> {
+  const deploymentId = payload.source.githubDeploymentId;
+  if (deploymentId === undefined || !REPORTED.includes(reported.result)) return;
+  let token: string;
+  try {
+    token = await deps.getToken();
+  } catch (error) {
+    deps.logger.warn("Could not read the GitHub token for the deployment status", {
+      endpoint: payload.endpointName,
+      reason: errorMessage(error),
+    });
+    return;
+  }
+  await setDeploymentStatus({
+    apiUrl: deps.config.githubApiUrl,
+    token,
+    repository: payload.callback.repository,
+    deploymentId,
+    outcome,
+    expectedConfigName: payload.expectedConfigName,
+    region: payload.region,
+    runId: payload.source.runId,
+    fetch: deps.fetch,
+    logger: deps.logger,
+  });
+}
+
 /**
  * Handles the action's hand-off (docs/architecture.md "Hand-off payload"): checks that the
  * endpoint exists in this function's account and region and carries the tags of this very
@@ -165,7 +210,7 @@ export async function processHandoff(
   const outcome = finalOutcome(payload, wait, lastHop || clock.now() >= deadline);
   if (outcome) {
     const timing = wait.kind === "success" ? plan.timingAfter(wait.endpoint) : undefined;
-    return reportOutcome({
+    const reported = await reportOutcome({
       outcome,
       deployment,
       gateway,
@@ -173,6 +218,8 @@ export async function processHandoff(
       invocation,
       deps,
     });
+    await finishGithubDeployment(payload, outcome, reported, deps);
+    return reported;
   }
   await deps.scheduleContinuation({
     payload,
