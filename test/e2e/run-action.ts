@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { startEcrDouble } from "../doubles/ecr-api.js";
+import { startS3Double } from "../doubles/s3-api.js";
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -47,6 +49,16 @@ export interface RunActionOptions {
   readonly inputs: Readonly<Record<string, string>>;
   readonly sagemakerUrl: string;
   readonly lambdaUrl?: string;
+  /**
+   * ECR and S3 doubles (AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_S3). Without one, a stand-in
+   * serves the run that holds just the inputs' ECR image tag (a fixed digest) or S3 object.
+   */
+  readonly ecrUrl?: string;
+  readonly s3Url?: string;
+  /** A SageMaker Runtime double (AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), for the smoke test. */
+  readonly runtimeUrl?: string;
+  /** A GitHub API double (GITHUB_API_URL), for github-environment. */
+  readonly githubUrl?: string;
   readonly node?: string;
   /** Another build of the action to run (benchmarks compare two); dist/index.js by default. */
   readonly bundle?: string;
@@ -141,8 +153,45 @@ export function inputEnv(inputs: Readonly<Record<string, string>>): Record<strin
   );
 }
 
+const ECR_TAG = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/([a-z0-9._/-]+):([\w.-]+)$/;
+const S3_OBJECT = /^s3:\/\/([^/]+)\/(.*[^/])$/;
+
+/**
+ * ECR and S3 stand-ins for a run the test gave no doubles: they hold exactly the inputs' image
+ * tag (its digest fixed by the URI, so re-runs agree) and model-data object (its ETag fixed too).
+ */
+async function startStandIns(options: RunActionOptions) {
+  const image = ECR_TAG.exec(options.inputs.image ?? "");
+  const data = S3_OBJECT.exec(options.inputs["model-data-url"] ?? "");
+  const ecr =
+    !options.ecrUrl && image ? await startEcrDouble({ accountId: image[1] ?? "" }) : undefined;
+  ecr?.push(image?.[2] ?? "", image?.[3] ?? "", options.inputs.image);
+  const s3 = !options.s3Url && data ? await startS3Double() : undefined;
+  s3?.createBucket(data?.[1] ?? "");
+  s3?.put(data?.[1] ?? "", data?.[2] ?? "", options.inputs["model-data-url"] ?? "");
+  return {
+    env: {
+      ...((options.ecrUrl ?? ecr?.url) ? { AWS_ENDPOINT_URL_ECR: options.ecrUrl ?? ecr?.url } : {}),
+      ...((options.s3Url ?? s3?.url) ? { AWS_ENDPOINT_URL_S3: options.s3Url ?? s3?.url } : {}),
+    } as Record<string, string>,
+    close: () => Promise.all([ecr?.close(), s3?.close()]),
+  };
+}
+
 /** Runs `dist/index.js` as the runner does and collects exit code, logs, outputs and summary. */
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const standIns = await startStandIns(options);
+  try {
+    return await runBundle(options, standIns.env);
+  } finally {
+    await standIns.close();
+  }
+}
+
+async function runBundle(
+  options: RunActionOptions,
+  release: Record<string, string>,
+): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), "sagemaker-deploy-"));
   const outputFile = join(dir, "output");
   const summaryFile = join(dir, "summary");
@@ -161,6 +210,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     // The emulator serves Application Auto Scaling on the same port.
     AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: options.sagemakerUrl,
     ...(options.lambdaUrl ? { AWS_ENDPOINT_URL_LAMBDA: options.lambdaUrl } : {}),
+    ...release,
+    ...(options.runtimeUrl ? { AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: options.runtimeUrl } : {}),
+    ...(options.githubUrl ? { GITHUB_API_URL: options.githubUrl } : {}),
     ...inputEnv(options.inputs),
     ...options.env,
   };
