@@ -11,8 +11,11 @@ import { startS3Double } from "../doubles/s3-api.js";
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** The committed bundle, run exactly as the runner runs it. */
-export const ACTION_BUNDLE = join(ROOT, "dist/index.js");
+/**
+ * The bundle, run exactly as the runner runs it: dist/index.js, or the one `ACTION_BUNDLE` names
+ * (a bundle built elsewhere, so a test run does not depend on dist/ while it is being rebuilt).
+ */
+export const ACTION_BUNDLE = process.env.ACTION_BUNDLE || join(ROOT, "dist/index.js");
 
 /**
  * This machine's own Node. npm scripts put node_modules/.bin first on PATH, where the `node`
