@@ -3,10 +3,15 @@ import { type DeployPlan, endpointTags, planDeploy } from "./deploy-plan.js";
 import { createEndpoint, updateEndpoint } from "./endpoint-change.js";
 import { waitFor } from "./endpoint-wait.js";
 import { ensureResources, rejectConflicts, setArn } from "./ensure-resources.js";
-import { type ModelSource, resolveModelSource } from "./model-source.js";
+import { resolveModelSource } from "./model-source.js";
 import { smokeTest } from "./release-steps.js";
 import { consoleLinks, PLAN_RESOURCE, type Plan } from "./report.js";
-import { applySpecScaling, planScaling, withScalingLifted } from "./scaling-step.js";
+import {
+  applySpecScaling,
+  planScaling,
+  type ScalingPlan,
+  withScalingLifted,
+} from "./scaling-step.js";
 import { DeployError, errorMessage } from "./shared/errors.js";
 import { parseTiming, recordTiming } from "./shared/poll-schedule.js";
 import type { Endpoint, EndpointConfig, Model } from "./shared/sagemaker-gateway.js";
@@ -97,7 +102,7 @@ function checkUpdatable(endpoint: Endpoint): void {
   );
 }
 
-/** The endpoint already runs this exact config (same name, so same content): no call to make. */
+/** The endpoint already runs this exact config (same name, so same content): no change to make; the smoke test runs. */
 async function unchanged(
   ctx: DeployContext,
   found: Found,
@@ -117,6 +122,7 @@ async function unchanged(
   ctx.log.info(
     `Endpoint ${report.endpointName} already runs endpoint config ${report.endpointConfigName}; nothing to change.`,
   );
+  await smokeTest(ctx, endpoint, "unchanged");
   return { kind: "unchanged", endpoint };
 }
 
@@ -198,11 +204,7 @@ async function recordTimingTag(
  */
 export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   const { config, report } = ctx;
-  const source = await resolveModelSource(ctx);
-  recordSource(ctx, source);
-  const plan = planDeploy(config, ctx.provenance, source);
-  report.modelName = plan.modelName;
-  report.endpointConfigName = plan.configName;
+  const plan = await planWithSource(ctx);
   const found = await inspect(ctx, plan.modelName, plan.configName);
   rejectConflicts(found, plan);
   const endpoint = await settle(ctx, found.endpoint);
@@ -233,14 +235,37 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   });
   refuseRemovals(ctx, [...review.removals, ...scaling.removals]);
   if (config.dryRun) return { kind: "dry-run" };
-  if (endpoint && isUnchanged) {
-    const outcome = await unchanged(ctx, found, endpoint);
-    await smokeTest(ctx, endpoint, "unchanged");
-    return outcome;
-  }
+  if (endpoint && isUnchanged) return unchanged(ctx, found, endpoint);
   await ensureResources(ctx, scaling.plan, found);
-  if (endpoint) report.previousConfigName = endpoint.EndpointConfigName;
-  // The smoke test runs inside: a rollback may need the same autoscaling lifted as the update.
+  return changeEndpoint(ctx, scaling, endpoint, current);
+}
+
+/**
+ * Resolves what the model is made of (before any SageMaker change), puts it in the outputs and
+ * the summary, and plans the names and requests from it.
+ */
+async function planWithSource(ctx: DeployContext): Promise<DeployPlan> {
+  const { report } = ctx;
+  const source = await resolveModelSource(ctx);
+  Object.assign(report.sourceOutputs, source.outputs);
+  report.notes.push(...source.notes);
+  const plan = planDeploy(ctx.config, ctx.provenance, source);
+  report.modelName = plan.modelName;
+  report.endpointConfigName = plan.configName;
+  return plan;
+}
+
+/**
+ * Creates or updates the endpoint, waits, and smoke-tests it (inside the lifted autoscaling: a
+ * rollback may need it lifted as much as the update did); then the spec's autoscaling.
+ */
+async function changeEndpoint(
+  ctx: DeployContext,
+  scaling: ScalingPlan,
+  endpoint: Endpoint | undefined,
+  current: Awaited<ReturnType<typeof readRunning>> | undefined,
+): Promise<DeployOutcome> {
+  if (endpoint) ctx.report.previousConfigName = endpoint.EndpointConfigName;
   const outcome = await withScalingLifted(ctx, scaling, current?.running.config, async () => {
     const waited = await changeAndWait(ctx, scaling.plan, endpoint, current?.tags[TAG_KEYS.timing]);
     if (waited.kind === "success")
@@ -249,12 +274,6 @@ export async function deploy(ctx: DeployContext): Promise<DeployOutcome> {
   });
   if (outcome.kind === "success") await applySpecScaling(ctx, scaling.plan);
   return outcome;
-}
-
-/** Puts what the model was resolved to in the outputs and the summary. */
-function recordSource(ctx: DeployContext, source: ModelSource): void {
-  Object.assign(ctx.report.sourceOutputs, source.outputs);
-  ctx.report.notes.push(...source.notes);
 }
 
 /** CreateEndpoint or UpdateEndpoint, then the wait (unless wait is false). */
