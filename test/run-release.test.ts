@@ -108,6 +108,23 @@ describe("content identity", () => {
     expect(harness().emulator.requests).toEqual([]);
   });
 
+  it("fingerprints a model data prefix, so a new file under it updates the endpoint", async () => {
+    // prepare
+    const { s3 } = harness();
+    s3.put(DEMO_MODEL_DATA.bucket, "fraud/v/model.pt", "weights");
+    s3.put(DEMO_MODEL_DATA.bucket, "fraud/v/code/inference.py", "code");
+    const inputs = demoDeploy({ "model-data-url": "s3://ml-artifacts/fraud/v/" });
+    const first = await harness().run(inputs);
+    s3.put(DEMO_MODEL_DATA.bucket, "fraud/v/tokenizer.json", "{}");
+    // act
+    const second = await harness().run(inputs);
+    // assess
+    expect(first.outputs["model-data-version"]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(second.outputs.operation).toBe("updated");
+    expect(second.outputs["model-data-version"]).not.toBe(first.outputs["model-data-version"]);
+    expect(second.summary).toContain("3 objects");
+  });
+
   it("uses an image from another registry as given, warning that only a digest pins it", async () => {
     // act
     const run = await harness().run(demoDeploy({ image: "ghcr.io/octo-org/fraud:1" }));

@@ -13,6 +13,7 @@ import { type RuntimeDouble, startRuntimeDouble } from "../doubles/runtime-api.j
 import { type S3Double, startS3Double } from "../doubles/s3-api.js";
 import { sageMakerClient } from "../emulator/sdk-client.js";
 import { type Emulator, startEmulator } from "../emulator/server.js";
+import { actionRequests } from "../support/action-harness.js";
 import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
 import { registerPackageVersion } from "../support/model-registry.js";
 import { demoInputs, nodeRuntimes, runAction, TEST_GITHUB_TOKEN } from "./run-action.js";
@@ -43,7 +44,7 @@ beforeAll(async () => {
   s3.createBucket("ml-artifacts");
 });
 afterAll(async () => {
-  seen.push(...sageMakerActions(emulator.requests));
+  seen.push(...sageMakerActions(actionRequests(emulator.requests)));
   recordAwsCalls("e2e-release", "action", [
     ...seen,
     ...ecr.iamActions(),
@@ -53,7 +54,7 @@ afterAll(async () => {
   await Promise.all([emulator.close(), ecr.close(), s3.close(), runtime.close(), github.close()]);
 });
 beforeEach(() => {
-  seen.push(...sageMakerActions(emulator.requests));
+  seen.push(...sageMakerActions(actionRequests(emulator.requests)));
   emulator.reset();
   ecr.push("fraud", "0123456", "build 1");
   s3.put("ml-artifacts", "fraud/model.tar.gz", "model v1");
