@@ -15,6 +15,7 @@ import { createSageMakerGateway, type SageMakerGateway } from "../src/shared/sag
 import { configInput, manualClock, modelInput } from "./emulator/fixtures.js";
 import { sageMakerClient, TEST_CREDENTIALS } from "./emulator/sdk-client.js";
 import { type Emulator, startEmulator } from "./emulator/server.js";
+import { type AwsCall, recordAwsCalls, sageMakerActions } from "./support/aws-calls.js";
 import { recordingLog } from "./support/logs.js";
 
 const ENDPOINT = "fleet";
@@ -58,7 +59,16 @@ describe("autoscaling around a deploy, against the emulator", () => {
     sagemaker = createSageMakerGateway({ client });
     aas = gatewayFor(emulator.url);
   });
+  // The Application Auto Scaling calls the lift, restore and apply code made, for the IAM check.
+  const scalingCalls: AwsCall[] = [];
+  const keepScalingCalls = () =>
+    scalingCalls.push(
+      ...sageMakerActions(emulator.requests).filter((c) =>
+        c.action.startsWith("application-autoscaling:"),
+      ),
+    );
   beforeEach(() => {
+    keepScalingCalls();
     emulator.reset();
     emulator.seed({
       models: [modelInput("m")],
@@ -71,6 +81,8 @@ describe("autoscaling around a deploy, against the emulator", () => {
     });
   });
   afterAll(async () => {
+    keepScalingCalls();
+    recordAwsCalls("autoscaling", "action", scalingCalls);
     aas.destroy();
     destroyClient();
     await emulator.close();

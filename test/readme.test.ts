@@ -197,10 +197,16 @@ describe("IAM policy", () => {
     expect(missing).toEqual([]);
   });
 
-  it("scopes every SageMaker grant to models, endpoint configs or endpoints", () => {
-    const scoped = /^arn:aws:sagemaker:\*:\*:(model|endpoint-config|endpoint)\/\*$/;
+  it("scopes every SageMaker grant to models, endpoint configs, endpoints or model packages; only List* on *", () => {
+    const scoped = /^arn:aws:sagemaker:\*:\*:(model|endpoint-config|endpoint|model-package)\/\*$/;
     for (const statement of policy.Statement) {
-      if (!listOf(statement.Action).some((name) => name.startsWith("sagemaker:"))) continue;
+      const actions = listOf(statement.Action);
+      if (!actions.some((name) => name.startsWith("sagemaker:"))) continue;
+      // SageMaker's List* calls take no resource: AWS authorizes them on "*" only.
+      if (actions.every((name) => /^sagemaker:List/.test(name))) {
+        expect(listOf(statement.Resource)).toEqual(["*"]);
+        continue;
+      }
       for (const resource of listOf(statement.Resource)) expect(resource).toMatch(scoped);
     }
   });
@@ -245,14 +251,17 @@ describe("IAM policy", () => {
     expect(commands).toContain(`Key=${TAG_KEYS.deployId},Value=adopted`);
   });
 
-  it("grants nothing outside SageMaker, its autoscaling, PassRole and the companion's invoke", () => {
+  it("grants nothing outside SageMaker, its autoscaling, PassRole, the companion's invoke and the artifact lookups", () => {
     const others = [...allowedActions(policy)].filter(
       (name) => !name.startsWith("sagemaker:") && !name.startsWith("application-autoscaling:"),
     );
     expect(others.sort()).toEqual([
+      "ecr:DescribeImages",
       "iam:CreateServiceLinkedRole",
       "iam:PassRole",
       "lambda:InvokeFunction",
+      "s3:GetObject",
+      "s3:ListBucket",
     ]);
   });
 });
