@@ -180,7 +180,7 @@ function refuseRemovals(ctx: DeployContext, removals: readonly string[]): void {
   );
 }
 
-/** Records how long this create or update took, for the next deploy's poll schedule. */
+/** Records how long this update took, for the next update's poll schedule. */
 async function recordTimingTag(
   ctx: DeployContext,
   change: ChangeMade,
@@ -300,6 +300,9 @@ async function changeAndWait(
     change,
     expectedMs: parseTiming(previousTiming)[change.kind],
   });
-  if (outcome.kind === "success") await recordTimingTag(ctx, change, previousTiming);
+  // Only updates are recorded: the next change of an endpoint is an update, and a create's
+  // extra AddTags would be one more call per deploy against the account's rate limit.
+  if (outcome.kind === "success" && change.kind === "update")
+    await recordTimingTag(ctx, change, previousTiming);
   return outcome;
 }
