@@ -261,7 +261,8 @@ export function validateCreateModel(input: Record<string, unknown>): string[] {
  */
 function modelConstraints(input: Record<string, unknown>, shape: ShapeName): string[] {
   return checkShape(input, shape, "request").map(
-    (problem) => `Value at '${problem.replace(/^request\.?/, "")}' failed to satisfy the API model's constraint`,
+    (problem) =>
+      `Value at '${problem.replace(/^request\.?/, "")}' failed to satisfy the API model's constraint`,
   );
 }
 
@@ -277,8 +278,7 @@ export function validateCreateEndpointConfig(input: Record<string, unknown>): st
     checkVariant(problems, `productionVariants.${index + 1}.member`, variant);
   });
   checkTags(problems, "tags", input.Tags);
-  if (problems.length === 0)
-    problems.push(...modelConstraints(input, "CreateEndpointConfigInput"));
+  if (problems.length === 0) problems.push(...modelConstraints(input, "CreateEndpointConfigInput"));
   return problems;
 }
 
