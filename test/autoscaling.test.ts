@@ -77,7 +77,16 @@ describe("autoscaling around a deploy, against the emulator", () => {
         config("c2-bigger", "ml.c5.xlarge"),
         config("c3-renamed", "ml.m5.large", "Blue"),
       ],
-      endpoints: [{ EndpointName: ENDPOINT, EndpointConfigName: "c1" }],
+      // Deployed by the action, so its tag-scoped policy lets it change the endpoint's capacity.
+      endpoints: [
+        {
+          EndpointName: ENDPOINT,
+          EndpointConfigName: "c1",
+          Tags: [
+            { Key: "sagemaker-deploy:deploy-id", Value: "0b7e3f0a-5d6c-4f1e-9a2b-3c4d5e6f7a8b" },
+          ],
+        },
+      ],
     });
   });
   afterAll(async () => {

@@ -72,7 +72,7 @@ describe("second deploys (Node 24)", () => {
   it("updates an existing endpoint to a new image, then leaves it unchanged on an identical re-run", async () => {
     // prepare
     const first = await deploy({ image: "fraud:1" });
-    emulator.setLifecycle("fraud-scorer", { update: { status: "InService", afterMs: 1_000 } });
+    emulator.setLifecycle("fraud-scorer", { update: { status: "InService", afterMs: 3_000 } });
     // act
     const second = await deploy({ image: "fraud:2" });
     const mutatingBefore = emulator.mutatingRequests().length;

@@ -132,6 +132,9 @@ export class EmulatorCore implements EmulatorControls {
       typeof input[member] === "string" ? [arnOf(ctx, kind, input[member])] : [],
     );
     if (typeof input.ResourceArn === "string") arns.push(input.ResourceArn);
+    // A model package version is named by its ARN (a group name is no resource of its own).
+    if (typeof input.ModelPackageName === "string" && input.ModelPackageName.startsWith("arn:"))
+      arns.push(input.ModelPackageName);
     // Application Auto Scaling names a variant as `endpoint/<name>/variant/<variant>`.
     const scaled = /^endpoint\/([^/]+)\/variant\//.exec(String(input.ResourceId ?? ""))?.[1];
     if (scaled !== undefined) arns.push(arnOf(ctx, ARN_KIND.endpoint, scaled));
