@@ -189,6 +189,21 @@ describe("parseHandoffPayload", () => {
       problem: "callback.repository",
     },
     {
+      name: "the repository '.'",
+      event: withCallback("repository", "acme/."),
+      problem: "callback.repository",
+    },
+    {
+      name: "the repository '..'",
+      event: withCallback("repository", "acme/.."),
+      problem: "callback.repository",
+    },
+    {
+      name: "an owner starting with a hyphen",
+      event: withCallback("repository", "-acme/churn"),
+      problem: "callback.repository",
+    },
+    {
       name: "a repository with a space",
       event: withCallback("repository", "acme/ch urn"),
       problem: "callback.repository",

@@ -58,7 +58,6 @@ describe("the action hands off, the Lambda reports (dist/index.js → lambda/dis
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs["handed-off"]).toBe("true");
     expect(run.outputs["endpoint-status"]).toBe("Creating");
-    expect(run.durationMs).toBeLessThan(15_000);
     const [invocation] = lambda.invocations;
     expect(lambda.invocations).toHaveLength(1);
     expect(invocation?.invocationType).toBe("Event");

@@ -1,7 +1,8 @@
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import packageJson from "../../package.json" with { type: "json" };
 
 /** Product name and version sent in the user agent of every AWS call. */
-export const USER_AGENT = ["sagemaker-deploy", "1.0.0"] as const;
+export const USER_AGENT = ["sagemaker-deploy", packageJson.version] as const;
 
 /**
  * Attempts per AWS call. SageMaker's control plane throttles busy accounts hard. The SDK's

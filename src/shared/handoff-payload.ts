@@ -55,9 +55,9 @@ export type ParsedPayload =
 
 const NAME = PATTERNS.resourceName;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
-const WORKFLOW = /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/;
+const REGION = PATTERNS.region;
+const REPOSITORY = PATTERNS.repository;
+const WORKFLOW = PATTERNS.workflowFile;
 const ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:endpoint\/[a-z0-9-]{1,63}$/;
 /** `crypto.randomUUID()`, as the action makes deploy ids. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

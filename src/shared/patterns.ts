@@ -15,6 +15,11 @@ export const PATTERNS = {
   tagValue: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
   lambdaFunction:
     /^(arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$/,
+  /**
+   * GitHub's `owner/repo`: an owner of letters, digits and inner hyphens (at most 39), a
+   * repository of letters, digits, `.`, `_` and `-`, but never `.` or `..`.
+   */
+  repository: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}$/,
   workflowFile: /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/,
   gitRef: /^[^\s~^:?*[\\\p{Cc}]{1,255}$/u,
 } as const;
