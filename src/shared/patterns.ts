@@ -19,7 +19,8 @@ export const PATTERNS = {
    * GitHub's `owner/repo`: an owner of letters, digits and inner hyphens (at most 39), a
    * repository of letters, digits, `.`, `_` and `-`, but never `.` or `..`.
    */
-  repository: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}$/,
+  repository:
+    /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}$/,
   workflowFile: /^([A-Za-z0-9_.-]{1,200}\.ya?ml|\d{1,20})$/,
   gitRef: /^[^\s~^:?*[\\\p{Cc}]{1,255}$/u,
 } as const;
