@@ -9,10 +9,11 @@ import {
   DescribeModelCommand,
 } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
-import { createAutoScalingGateway, variantResourceId } from "../src/autoscaling-gateway.js";
-import { sageMakerClient, TEST_CREDENTIALS } from "./emulator/sdk-client.js";
+import { variantResourceId } from "../src/autoscaling-gateway.js";
+import { sageMakerClient } from "./emulator/sdk-client.js";
 import { ASYNC_SPEC, IMAGE, ROLE, SHADOW_SPEC, WEIGHTED_SPEC } from "./spec/specs.js";
 import { ENDPOINT, mutations, useActionHarness } from "./support/action-harness.js";
+import { autoscaleTo4, emulatorAutoScaling } from "./support/scaling.js";
 
 const harness = useActionHarness("run-production");
 
@@ -194,11 +195,7 @@ describe("updating a production endpoint", () => {
 
 describe("an autoscaled endpoint", () => {
   const VARIANT = "AllTraffic";
-  const aas = () =>
-    createAutoScalingGateway({
-      region: "us-east-1",
-      clientConfig: { endpoint: harness().emulator.url, credentials: TEST_CREDENTIALS },
-    });
+  const aas = () => emulatorAutoScaling(harness().emulator);
 
   async function autoscaledTo4() {
     await harness().run({
@@ -207,22 +204,7 @@ describe("an autoscaled endpoint", () => {
       "execution-role-arn": ROLE,
       "instance-type": "ml.m5.large",
     });
-    const gateway = aas();
-    const resourceId = variantResourceId(ENDPOINT, VARIANT);
-    await gateway.registerScalableTarget({ resourceId, minCapacity: 2, maxCapacity: 8 });
-    await gateway.putScalingPolicy({
-      ResourceId: resourceId,
-      PolicyName: "invocations",
-      PolicyType: "TargetTrackingScaling",
-      TargetTrackingScalingPolicyConfiguration: {
-        TargetValue: 70,
-        PredefinedMetricSpecification: {
-          PredefinedMetricType: "SageMakerVariantInvocationsPerInstance",
-        },
-      },
-    });
-    harness().emulator.setInstanceCount(ENDPOINT, VARIANT, 4);
-    return { gateway, resourceId };
+    return autoscaleTo4(harness().emulator, ENDPOINT, VARIANT);
   }
 
   it("keeps 4 instances through an image update", async () => {

@@ -1,6 +1,6 @@
 import { errorMessage } from "../../src/shared/errors.js";
 import type { Outcome } from "./dispatch-inputs.js";
-import { GITHUB_API_VERSION } from "./github-dispatch.js";
+import { githubHeaders } from "./github-dispatch.js";
 import type { Log } from "./logger.js";
 
 /** GitHub refuses a deployment status description longer than this. */
@@ -72,13 +72,7 @@ export async function setDeploymentStatus(options: DeploymentStatusOptions): Pro
       `${options.apiUrl}/repos/${path[0]}/${path[1]}/deployments/${path[2]}/statuses`,
       {
         method: "POST",
-        headers: {
-          accept: "application/vnd.github+json",
-          authorization: `Bearer ${options.token}`,
-          "content-type": "application/json",
-          "user-agent": "sagemaker-deploy-companion",
-          "x-github-api-version": GITHUB_API_VERSION,
-        },
+        headers: githubHeaders(options.token),
         body: JSON.stringify({
           state,
           description: statusDescription(outcome, options.expectedConfigName),

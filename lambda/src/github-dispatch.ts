@@ -118,18 +118,23 @@ function dispatchUrl(apiUrl: string, target: CallbackTarget): string {
   return `${apiUrl}/repos/${path}/actions/workflows/${encodeURIComponent(target.workflow)}/dispatches`;
 }
 
+/** The headers of every GitHub REST call the companion makes. */
+export function githubHeaders(token: string): Record<string, string> {
+  return {
+    accept: "application/vnd.github+json",
+    authorization: `Bearer ${token}`,
+    "content-type": "application/json",
+    "user-agent": "sagemaker-deploy-companion",
+    "x-github-api-version": GITHUB_API_VERSION,
+  };
+}
+
 async function attempt(options: DispatchOptions): Promise<AttemptVerdict> {
   let response: Response;
   try {
     response = await options.fetch(dispatchUrl(options.apiUrl, options.target), {
       method: "POST",
-      headers: {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${options.token}`,
-        "content-type": "application/json",
-        "user-agent": "sagemaker-deploy-companion",
-        "x-github-api-version": GITHUB_API_VERSION,
-      },
+      headers: githubHeaders(options.token),
       body: JSON.stringify({ ref: options.target.ref, inputs: options.inputs }),
       signal: AbortSignal.timeout(DISPATCH_RETRY.requestTimeoutMs),
     });

@@ -11,11 +11,11 @@ import {
   DescribeModelCommand,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createAutoScalingGateway, variantResourceId } from "../../src/autoscaling-gateway.js";
-import { sageMakerClient, TEST_CREDENTIALS } from "../emulator/sdk-client.js";
+import { sageMakerClient } from "../emulator/sdk-client.js";
 import { type Emulator, startEmulator } from "../emulator/server.js";
 import { ROLE, SHADOW_SPEC, WEIGHTED_SPEC } from "../spec/specs.js";
 import { recordAwsCalls, sageMakerActions } from "../support/aws-calls.js";
+import { autoscaleTo4 } from "../support/scaling.js";
 import { nodeRuntimes, runAction } from "./run-action.js";
 
 const node = nodeRuntimes().at(-1)?.path ?? process.execPath;
@@ -97,24 +97,7 @@ describe("production endpoints on dist/index.js", () => {
   it("keeps an autoscaled fleet of 4 through an image update and an instance-type change", async () => {
     const simple = { image: "churn:1", "instance-type": "ml.m5.large" };
     expect((await deploy(simple)).exitCode).toBe(0);
-    const aas = createAutoScalingGateway({
-      region: "us-east-1",
-      clientConfig: { endpoint: emulator.url, credentials: TEST_CREDENTIALS },
-    });
-    const resourceId = variantResourceId(ENDPOINT, "AllTraffic");
-    await aas.registerScalableTarget({ resourceId, minCapacity: 2, maxCapacity: 8 });
-    await aas.putScalingPolicy({
-      ResourceId: resourceId,
-      PolicyName: "invocations",
-      PolicyType: "TargetTrackingScaling",
-      TargetTrackingScalingPolicyConfiguration: {
-        TargetValue: 70,
-        PredefinedMetricSpecification: {
-          PredefinedMetricType: "SageMakerVariantInvocationsPerInstance",
-        },
-      },
-    });
-    emulator.setInstanceCount(ENDPOINT, "AllTraffic", 4);
+    const { gateway: aas, resourceId } = await autoscaleTo4(emulator, ENDPOINT, "AllTraffic");
 
     const image = await deploy({ ...simple, image: "churn:2" });
     expect(image.exitCode).toBe(0);
