@@ -3,7 +3,7 @@
  * InService at once) against the local emulator, under this machine's Node and Node 24.
  * With a baseline bundle (e.g. a build of the previous release), the two run interleaved under
  * Node 24 in this one process and the ratio of their medians is printed.
- * Usage: npx tsx bench/action-deploy.ts [runs] [baseline-bundle.js]
+ * Usage: npx tsx bench/action-deploy.ts [runs] [baseline-bundle.js] (or BENCH_BASELINE_BUNDLE=…)
  */
 import { statSync } from "node:fs";
 import { ACTION_BUNDLE, demoInputs, nodeRuntimes, runAction } from "../test/e2e/run-action.js";
@@ -51,7 +51,7 @@ try {
       note: `median of ${RUNS} runs; min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))}`,
     });
   }
-  const baseline = process.argv[3];
+  const baseline = process.argv[3] ?? process.env.BENCH_BASELINE_BUNDLE;
   if (baseline) await compareWith(baseline);
 } finally {
   await emulator.close();

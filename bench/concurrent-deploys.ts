@@ -55,7 +55,7 @@ async function measure(bundle: string): Promise<Result> {
   }
 }
 
-const baseline = process.argv[2];
+const baseline = process.argv[2] ?? process.env.BENCH_BASELINE_BUNDLE;
 const candidate = process.argv[3] ?? ACTION_BUNDLE;
 const before = baseline ? await measure(baseline) : undefined;
 const after = await measure(candidate);

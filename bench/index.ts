@@ -1,6 +1,8 @@
 /**
  * Runs every bench in turn, each in its own process, prints their output and then one markdown
  * table of the figures; with --write also rewrites docs/benchmarks.md from this one run.
+ * BENCH_BASELINE_BUNDLE names an earlier build of the action (e.g. the previous release's
+ * dist/index.js): the deploy and concurrency benches then measure it beside this build.
  * Usage: npm run bench [-- --write]
  */
 import { spawn } from "node:child_process";
@@ -20,6 +22,7 @@ const BENCHES = [
   "detection",
   "polling",
   "handoff-runner-time",
+  "concurrent-deploys",
   "lambda-cold-import",
 ] as const;
 
