@@ -56,7 +56,6 @@ function pollDelay(ctx: DeployContext, expectedMs: number | undefined) {
 /** Waits for the endpoint per the status table (or `judge`), logging each change. */
 export function waitFor(ctx: DeployContext, options: WaitForOptions): Promise<WaitOutcome> {
   let lastDoubt: string | undefined;
-  const nextDelay = pollDelay(ctx, options.expectedMs);
   return waitForEndpoint({
     gateway: ctx.sagemaker,
     endpointName: ctx.config.endpointName,
@@ -64,8 +63,7 @@ export function waitFor(ctx: DeployContext, options: WaitForOptions): Promise<Wa
     ...(options.judge ? { judge: options.judge } : {}),
     ...(options.change ? { change: options.change } : {}),
     deadline: ctx.watchUntil,
-    nextDelay,
-    ...(options.change ? { firstPollAfterMs: nextDelay(0) } : {}),
+    nextDelay: pollDelay(ctx, options.expectedMs),
     signal: ctx.signal,
     clock: ctx.clock,
     onStatusChange: (endpoint, verdict) => logStatus(ctx, endpoint, verdict),

@@ -192,19 +192,6 @@ describe("waitForEndpoint", () => {
     },
   );
 
-  it("waits one interval before its first poll when told to (right after its own change)", async () => {
-    // prepare
-    const clock = fakeClock(START);
-    sagemaker.on(DescribeEndpointCommand).resolves(answer("InService"));
-
-    // act
-    const outcome = await waitForEndpoint({ ...waitOptions(clock), firstPollAfterMs: INTERVAL });
-
-    // assess
-    expect(outcome).toMatchObject({ kind: "success", polls: 1 });
-    expect(clock.elapsed()).toBe(INTERVAL);
-  });
-
   it("retries a throttled poll instead of failing, and reports it", async () => {
     // prepare
     const clock = fakeClock(START);

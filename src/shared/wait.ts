@@ -25,12 +25,6 @@ export interface WaitOptions {
   readonly deadline: number;
   /** Milliseconds until the next poll, given the time since the wait began. */
   readonly nextDelay: (elapsedMs: number) => number;
-  /**
-   * Sleep this long before the first poll. Right after this run's own CreateEndpoint or
-   * UpdateEndpoint the answer is known (Creating, Updating, or a stale read), so asking at once
-   * only spends a call against the account's rate limit.
-   */
-  readonly firstPollAfterMs?: number;
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
   /** Called with each answer whose status differs from the previous one. */
@@ -93,11 +87,6 @@ export async function waitForEndpoint(options: WaitOptions): Promise<WaitOutcome
   let endpoint: Endpoint | undefined;
   let lastStatus: string | undefined;
   let polls = 0;
-  if (options.firstPollAfterMs)
-    await clock.sleep(
-      Math.min(options.firstPollAfterMs, Math.max(0, options.deadline - startedAt)),
-      signal,
-    );
   for (;;) {
     if (signal?.aborted) return { kind: "cancelled", endpoint, polls };
     let answered = false;
