@@ -5,13 +5,14 @@ import { waitFor } from "./endpoint-wait.js";
 import { ensureResources, rejectConflicts, setArn } from "./ensure-resources.js";
 import { resolveModelSource } from "./model-source.js";
 import { smokeTest } from "./release-steps.js";
-import { consoleLinks, PLAN_RESOURCE, type Plan } from "./report.js";
+import { PLAN_RESOURCE, type Plan } from "./report.js";
 import {
   applySpecScaling,
   planScaling,
   type ScalingPlan,
   withScalingLifted,
 } from "./scaling-step.js";
+import { consoleLinks } from "./shared/console-links.js";
 import { DeployError, errorMessage } from "./shared/errors.js";
 import { parseTiming, recordTiming } from "./shared/poll-schedule.js";
 import type { Endpoint, EndpointConfig, Model } from "./shared/sagemaker-gateway.js";

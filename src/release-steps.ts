@@ -1,6 +1,6 @@
 import type { DeployContext } from "./deploy-context.js";
 import type { GithubDeploymentTarget } from "./github-deployment.js";
-import { consoleLinks } from "./report.js";
+import { consoleLinks } from "./shared/console-links.js";
 import { errorMessage } from "./shared/errors.js";
 import type { Endpoint } from "./shared/sagemaker-gateway.js";
 

@@ -1,5 +1,6 @@
 import { formatDuration } from "./durations.js";
-import { consoleLinks, PLAN_RESOURCE, type Plan, type RunReport } from "./report.js";
+import { PLAN_RESOURCE, type Plan, type RunReport } from "./report.js";
+import { consoleLinks } from "./shared/console-links.js";
 
 const RESULT_TEXT = {
   success: "✅ InService",

@@ -1,3 +1,4 @@
+import { consoleLinks } from "../../src/shared/console-links.js";
 import { errorMessage } from "../../src/shared/errors.js";
 import type { Outcome } from "./dispatch-inputs.js";
 import { githubHeaders } from "./github-dispatch.js";
@@ -52,10 +53,6 @@ export function webUrlOf(apiUrl: string): string {
   return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, "")}`.replace(/\/+$/, "");
 }
 
-function endpointConsoleUrl(region: string, endpointName: string): string {
-  return `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#/endpoints/${encodeURIComponent(endpointName)}`;
-}
-
 /**
  * Sets the final status of the GitHub Deployment the action left in_progress when it handed
  * off: success when InService on the expected config, else failure, linking the endpoint and
@@ -76,7 +73,7 @@ export async function setDeploymentStatus(options: DeploymentStatusOptions): Pro
         body: JSON.stringify({
           state,
           description: statusDescription(outcome, options.expectedConfigName),
-          environment_url: endpointConsoleUrl(options.region, outcome.endpointName),
+          environment_url: consoleLinks.endpoint(options.region, outcome.endpointName),
           log_url: `${webUrlOf(options.apiUrl)}/${options.repository}/actions/runs/${options.runId}`,
         }),
         signal: AbortSignal.timeout(STATUS_TIMEOUT_MS),
