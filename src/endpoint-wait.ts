@@ -1,7 +1,7 @@
 import type { DeployContext } from "./deploy-context.js";
 import { formatDuration } from "./durations.js";
 import { errorMessage } from "./shared/errors.js";
-import { nextPollDelay, POLL_TUNING } from "./shared/poll-schedule.js";
+import { fixedSlotDelay, nextPollDelay } from "./shared/poll-schedule.js";
 import type { Endpoint } from "./shared/sagemaker-gateway.js";
 import type { ChangeMade, Verdict } from "./shared/status.js";
 import { type WaitOutcome, waitForEndpoint } from "./shared/wait.js";
@@ -20,9 +20,6 @@ function logStatus(ctx: DeployContext, endpoint: Endpoint, verdict: Verdict): vo
   if (verdict.kind === "failure") ctx.report.failureReason = verdict.reason;
 }
 
-/** Largest shift of a poll from its slot when the endpoint has no timing history. */
-export const NO_HISTORY_JITTER_MS = 500;
-
 /** Options for {@link waitFor}. */
 export interface WaitForOptions {
   /** The config this run put on the endpoint ("" when waiting out someone else's operation). */
@@ -35,21 +32,12 @@ export interface WaitForOptions {
 
 /**
  * The gap before the next poll. With a learned duration, the shared schedule polls sparsely
- * until shortly before it and densely around it. Without one, poll-interval with ±10% jitter,
- * so deploys started together spread out and none polls more often than asked.
+ * until shortly before it and densely around it. Without one, fixed slots of poll-interval with
+ * a little jitter, so deploys started together spread out and none polls more often than asked.
  */
 function pollDelay(ctx: DeployContext, expectedMs: number | undefined) {
   const capMs = ctx.config.pollIntervalMs;
-  if (expectedMs === undefined) {
-    // Polls land within ±0.5 s of the slots k × poll-interval: enough to spread a matrix of
-    // deploys started together, while no gap exceeds poll-interval + 1 s and jitter never adds up.
-    const spread = Math.min(POLL_TUNING.jitterFraction * capMs, NO_HISTORY_JITTER_MS) / capMs;
-    return (elapsedMs: number) => {
-      const slot = Math.floor(elapsedMs / capMs + spread + 0.01) + 1;
-      const jitter = spread * (2 * Math.random() - 1);
-      return Math.max(POLL_TUNING.floorMs, Math.round((slot + jitter) * capMs - elapsedMs));
-    };
-  }
+  if (expectedMs === undefined) return (elapsedMs: number) => fixedSlotDelay({ elapsedMs, capMs });
   return (elapsedMs: number) => nextPollDelay({ elapsedMs, expectedMs, capMs });
 }
 

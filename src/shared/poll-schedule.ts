@@ -54,6 +54,11 @@ export const POLL_TUNING = {
    * started together does not poll in lockstep. Slots stay fixed, so jitter never accumulates.
    */
   jitterFraction: 0.1,
+  /**
+   * On a fixed poll-interval (no history), jitter is capped at this, so no gap exceeds
+   * poll-interval + 1 s: the detection budget of a fixed interval still holds.
+   */
+  fixedJitterMaxMs: 500,
 } as const;
 
 /**
@@ -240,4 +245,30 @@ function timeOfSlot(segments: readonly PollSegment[], slots: number): number {
     remaining -= span;
   }
   return Number.POSITIVE_INFINITY;
+}
+
+/** Options for {@link fixedSlotDelay}. */
+export interface FixedSlotOptions {
+  /** Time since the wait began, at the poll just made. */
+  readonly elapsedMs: number;
+  /** The poll-interval: one slot every `capMs`. */
+  readonly capMs: number;
+  /** Uniform in [0, 1); tests pass a seeded one. */
+  readonly random?: () => number;
+}
+
+/**
+ * How long to sleep on a fixed poll-interval: polls land on the slots k × `capMs`, each shifted
+ * by at most ±10% of the interval and never more than {@link POLL_TUNING}.fixedJitterMaxMs, so a
+ * matrix of deploys started together spreads out while jitter never adds up and a wait of T
+ * makes at most T / `capMs` + 2 calls.
+ */
+export function fixedSlotDelay(options: FixedSlotOptions): number {
+  const { capMs } = options;
+  const { jitterFraction, fixedJitterMaxMs, floorMs } = POLL_TUNING;
+  const spread = Math.min(jitterFraction * capMs, fixedJitterMaxMs) / capMs;
+  const elapsed = Number.isFinite(options.elapsedMs) ? Math.max(0, options.elapsedMs) : 0;
+  const slot = Math.floor(elapsed / capMs + spread + SLOT_TOLERANCE) + 1;
+  const jitter = spread * (2 * (options.random ?? Math.random)() - 1);
+  return Math.max(floorMs, Math.round((slot + jitter) * capMs - elapsed));
 }

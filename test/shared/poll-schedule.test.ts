@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  fixedSlotDelay,
   instanceFamily,
   nextPollDelay,
   POLL_TUNING,
@@ -413,6 +414,33 @@ describe("nextPollDelay without history", () => {
 
       // assess
       expect(times).toEqual(Array.from({ length: 41 }, (_, i) => i * 15 * SECOND));
+    },
+  );
+});
+
+describe("fixedSlotDelay", () => {
+  it.each([1_000, 5_000, 15_000, 300_000])(
+    "keeps every gap within poll-interval + 1 s and a wait of T within T / %i + 2 calls",
+    (capMs) => {
+      // prepare: the worst jitter either way, alternating, over an hour's wait
+      const waitMs = 3_600_000;
+      let elapsed = 0;
+      let calls = 1;
+      let widest = 0;
+      // act
+      while (elapsed < waitMs) {
+        const gap = fixedSlotDelay({
+          elapsedMs: elapsed,
+          capMs,
+          random: () => (calls % 2 ? 0 : 0.999),
+        });
+        widest = Math.max(widest, gap);
+        elapsed += gap;
+        if (elapsed <= waitMs) calls += 1;
+      }
+      // assess
+      expect(widest).toBeLessThanOrEqual(capMs + 1_000);
+      expect(calls).toBeLessThanOrEqual(waitMs / capMs + 2);
     },
   );
 });
