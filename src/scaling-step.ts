@@ -10,6 +10,7 @@ import {
   type ScalingState,
   variantsToLift,
 } from "./autoscaling.js";
+import type { DeployOutcome } from "./deploy.js";
 import type { DeployContext } from "./deploy-context.js";
 import type { DeployPlan } from "./deploy-plan.js";
 import type { Endpoint, EndpointConfig } from "./shared/sagemaker-gateway.js";
@@ -101,12 +102,12 @@ export async function planScaling(
  * Runs the update with the autoscaling SageMaker would refuse it for taken off, and puts that
  * back afterwards, whatever the update's outcome.
  */
-export async function withScalingLifted<T>(
+export async function withScalingLifted(
   ctx: DeployContext,
   scaling: ScalingPlan,
   runningConfig: EndpointConfig | undefined,
-  update: () => Promise<T>,
-): Promise<T> {
+  update: () => Promise<DeployOutcome>,
+): Promise<DeployOutcome> {
   if (!runningConfig || scaling.scaling === NONE) return update();
   const lifted: Lifted = await liftForUpdate(ctx.autoscaling, {
     endpointName: ctx.config.endpointName,
@@ -115,13 +116,17 @@ export async function withScalingLifted<T>(
     scaling: scaling.scaling,
     log: ctx.log,
   });
+  let settled: Endpoint | undefined;
   try {
-    return await update();
+    const outcome = await update();
+    settled = "endpoint" in outcome ? outcome.endpoint : undefined;
+    return outcome;
   } finally {
     if (lifted.variants.length > 0) {
-      const endpoint = await ctx.sagemaker
-        .describeEndpoint(ctx.config.endpointName)
-        .catch(() => undefined);
+      // The wait's last answer shows the endpoint as it settled; only without one is it read.
+      const endpoint =
+        settled ??
+        (await ctx.sagemaker.describeEndpoint(ctx.config.endpointName).catch(() => undefined));
       await restoreLifted(ctx.autoscaling, lifted, { endpoint, log: ctx.log });
     }
   }
