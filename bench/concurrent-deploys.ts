@@ -20,6 +20,8 @@ interface Result {
   readonly throttled: number;
   readonly wallMs: number;
   readonly failed: number;
+  /** Per operation: requests sent, and how many of them were throttled. */
+  readonly byOperation: ReadonlyMap<string, { sent: number; throttled: number }>;
 }
 
 async function measure(bundle: string): Promise<Result> {
@@ -44,7 +46,15 @@ async function measure(bundle: string): Promise<Result> {
       ),
     );
     const requests = emulator.requests;
+    const byOperation = new Map<string, { sent: number; throttled: number }>();
+    for (const r of requests) {
+      const counts = byOperation.get(r.operation) ?? { sent: 0, throttled: 0 };
+      counts.sent += 1;
+      if (r.fault === "rate-limit") counts.throttled += 1;
+      byOperation.set(r.operation, counts);
+    }
     return {
+      byOperation,
       requests: requests.length,
       throttled: requests.filter((r) => r.fault === "rate-limit").length,
       wallMs: performance.now() - started,
@@ -59,10 +69,16 @@ const baseline = process.argv[2] ?? process.env.BENCH_BASELINE_BUNDLE;
 const candidate = process.argv[3] ?? ACTION_BUNDLE;
 const before = baseline ? await measure(baseline) : undefined;
 const after = await measure(candidate);
-const line = (label: string, r: Result) =>
+const line = (label: string, r: Result) => {
   console.log(
     `${label}: ${r.requests} requests, ${r.throttled} throttled, ${(r.wallMs / 1000).toFixed(1)} s wall, ${r.failed} failed`,
   );
+  const rows = [...r.byOperation].sort(([a], [b]) => a.localeCompare(b));
+  for (const [operation, { sent, throttled }] of rows)
+    console.log(
+      `  ${operation.padEnd(24)} ${String(sent).padStart(4)} sent, ${String(throttled).padStart(4)} throttled`,
+    );
+};
 if (before) line(`baseline (${baseline})`, before);
 line(candidate === ACTION_BUNDLE ? "this build" : `candidate (${candidate})`, after);
 recordFigure({
