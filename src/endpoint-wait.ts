@@ -44,6 +44,13 @@ function pollDelay(ctx: DeployContext, expectedMs: number | undefined) {
 /** Waits for the endpoint per the status table (or `judge`), logging each change. */
 export function waitFor(ctx: DeployContext, options: WaitForOptions): Promise<WaitOutcome> {
   let lastDoubt: string | undefined;
+  // Right after this run's own call the endpoint can only be Creating or Updating; while
+  // SageMaker is throttling the account, that poll would only add to the load.
+  const skipFirstPoll = options.change !== undefined && ctx.sagemaker.throttled();
+  if (skipFirstPoll)
+    ctx.log.info(
+      "SageMaker is throttling this account's calls: the first poll waits one interval.",
+    );
   return waitForEndpoint({
     gateway: ctx.sagemaker,
     endpointName: ctx.config.endpointName,
@@ -52,6 +59,7 @@ export function waitFor(ctx: DeployContext, options: WaitForOptions): Promise<Wa
     ...(options.change ? { change: options.change } : {}),
     deadline: ctx.watchUntil,
     nextDelay: pollDelay(ctx, options.expectedMs),
+    skipFirstPoll,
     signal: ctx.signal,
     clock: ctx.clock,
     onStatusChange: (endpoint, verdict) => logStatus(ctx, endpoint, verdict),

@@ -17,6 +17,8 @@ export interface Log {
 export interface SageMakerSession extends SageMakerGateway {
   /** When the credentials in use expire (epoch ms), if they say. */
   credentialExpiry(): Promise<number | undefined>;
+  /** Whether SageMaker has answered any of this run's calls as throttled. */
+  throttled(): boolean;
   destroy(): void;
 }
 

@@ -4,7 +4,7 @@ import { createAutoScalingGateway } from "./autoscaling-gateway.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "./ports.js";
 import { readProvenance } from "./provenance.js";
 import { loadReleaseClients } from "./release-clients.js";
-import { createSageMakerClient } from "./shared/aws-client.js";
+import { createSageMakerClients } from "./shared/aws-client.js";
 import { systemClock } from "./shared/clock.js";
 import { createSageMakerGateway } from "./shared/sagemaker-gateway.js";
 import { printable } from "./validators.js";
@@ -25,9 +25,11 @@ function cancellationSignal(info: (message: string) => void): AbortSignal {
 }
 
 function sageMakerSession(region: string, signal: AbortSignal): SageMakerSession {
-  const client = createSageMakerClient({ region });
+  const clients = createSageMakerClients({ region });
+  const { client, pollClient } = clients;
   return {
-    ...createSageMakerGateway({ client, signal }),
+    ...createSageMakerGateway({ client, pollClient, signal }),
+    throttled: clients.throttled,
     credentialExpiry: async () => {
       try {
         const credentials = await client.config.credentials();
@@ -37,7 +39,7 @@ function sageMakerSession(region: string, signal: AbortSignal): SageMakerSession
         return undefined;
       }
     },
-    destroy: () => client.destroy(),
+    destroy: clients.destroy,
   };
 }
 

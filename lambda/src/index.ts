@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import { createSageMakerClient, userAgent } from "../../src/shared/aws-client.js";
+import { createSageMakerClients, userAgent } from "../../src/shared/aws-client.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { errorMessage } from "../../src/shared/errors.js";
 import {
@@ -28,12 +28,15 @@ function buildDependencies(): Dependencies {
   const config = readConfig(process.env);
   const customUserAgent = userAgent(LAMBDA_USER_AGENT);
   const gateways = new Map<string, SageMakerGateway>();
+  const createGateway = (region: string): SageMakerGateway => {
+    const { client, pollClient } = createSageMakerClients({
+      region,
+      userAgentSuffix: LAMBDA_USER_AGENT,
+    });
+    return createSageMakerGateway({ client, pollClient });
+  };
   const sagemaker = (region: string): SageMakerGateway => {
-    const gateway =
-      gateways.get(region) ??
-      createSageMakerGateway({
-        client: createSageMakerClient({ region, userAgentSuffix: LAMBDA_USER_AGENT }),
-      });
+    const gateway = gateways.get(region) ?? createGateway(region);
     gateways.set(region, gateway);
     return gateway;
   };

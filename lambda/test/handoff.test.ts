@@ -198,15 +198,14 @@ describe("hand-off payload", () => {
     seedCreating(harness, payload.deadline);
     const gateway = createSageMakerGateway({ client: harness.client });
     // Someone deletes the endpoint once the function has found it and its tags.
-    const deleting = {
-      ...gateway,
-      describeEndpoint: async (name: string) => {
-        if (describeCalls(harness.emulator) === 1) {
-          await harness.client.send(new DeleteEndpointCommand({ EndpointName: ENDPOINT }));
-        }
-        return gateway.describeEndpoint(name);
-      },
+    const describe = async (name: string) => {
+      if (describeCalls(harness.emulator) === 1) {
+        await harness.client.send(new DeleteEndpointCommand({ EndpointName: ENDPOINT }));
+      }
+      return gateway.describeEndpoint(name);
     };
+    // The wait reads through pollEndpoint, the trust checks through describeEndpoint.
+    const deleting = { ...gateway, describeEndpoint: describe, pollEndpoint: describe };
 
     const result = await handleEvent(payload, harness.invocation(), {
       ...harness.deps,

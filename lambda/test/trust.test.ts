@@ -236,20 +236,19 @@ describe("a deploy that takes the endpoint over while the hand-off waits", () =>
     });
     const gateway = createSageMakerGateway({ client: harness.client });
     // A later run retags the endpoint for its own deploy after this hand-off began waiting.
-    const takenOver = {
-      ...gateway,
-      describeEndpoint: async (name: string) => {
-        if (describeCalls(harness.emulator) === 2) {
-          await harness.client.send(
-            new AddTagsCommand({
-              ResourceArn: ENDPOINT_ARN,
-              Tags: handoffTags(later.deadline, later),
-            }),
-          );
-        }
-        return gateway.describeEndpoint(name);
-      },
+    const describe = async (name: string) => {
+      if (describeCalls(harness.emulator) === 2) {
+        await harness.client.send(
+          new AddTagsCommand({
+            ResourceArn: ENDPOINT_ARN,
+            Tags: handoffTags(later.deadline, later),
+          }),
+        );
+      }
+      return gateway.describeEndpoint(name);
     };
+    // The wait reads through pollEndpoint, the trust checks through describeEndpoint.
+    const takenOver = { ...gateway, describeEndpoint: describe, pollEndpoint: describe };
 
     const result = await handleEvent(payload, harness.invocation(), {
       ...harness.deps,

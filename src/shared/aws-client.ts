@@ -1,4 +1,6 @@
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { AdaptiveRetryStrategy } from "@smithy/core/retry";
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import packageJson from "../../package.json" with { type: "json" };
 
 /** Product name and version sent in the user agent of every AWS call. */
@@ -22,6 +24,8 @@ export interface SageMakerClientOptions {
   /** Extra user-agent pair, e.g. `["lambda", "1"]`. */
   readonly userAgentSuffix?: readonly [string, string];
   readonly maxAttempts?: number;
+  /** A strategy of {@link sessionRetries}; without one, the SDK's adaptive mode. */
+  readonly retryStrategy?: RetryStrategyV2;
 }
 
 /** The user agent of every AWS call: this product, then an optional suffix. */
@@ -35,6 +39,7 @@ export function awsClientConfig(options: SageMakerClientOptions) {
     region: options.region,
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
     retryMode: "adaptive",
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
     customUserAgent: userAgent(options.userAgentSuffix),
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
@@ -47,6 +52,79 @@ export function awsClientConfig(options: SageMakerClientOptions) {
  * Builds the SageMaker client shared by the action and the Lambda. Credentials come from the
  * default chain; `AWS_ENDPOINT_URL_SAGEMAKER` / `AWS_ENDPOINT_URL` are honoured by the SDK itself.
  */
-export function createSageMakerClient(options: SageMakerClientOptions): SageMakerClient {
+function createSageMakerClient(options: SageMakerClientOptions): SageMakerClient {
   return new SageMakerClient(awsClientConfig(options));
+}
+
+/**
+ * The retry strategies of one SageMaker session: one shared strategy (so every call of the run
+ * waits on the same adaptive sending rate and draws on the same retry quota), seen two ways.
+ */
+export interface SessionRetries {
+  /** For every call. */
+  readonly strategy: RetryStrategyV2;
+  /**
+   * For calls that are asked again anyway, such as a wait's DescribeEndpoint polls: a throttled
+   * answer is given back at once instead of being retried, because the next poll is the retry
+   * and retrying sooner only adds to the load that throttled it. Other failures are retried.
+   */
+  readonly pollStrategy: RetryStrategyV2;
+  /** How many attempts SageMaker has answered as throttled so far, over both. */
+  throttles(): number;
+}
+
+/**
+ * {@link SessionRetries} over `shared`: by default the SDK's adaptive strategy with
+ * {@link MAX_ATTEMPTS}, the one `retryMode: "adaptive"` would build.
+ */
+export function sessionRetries(
+  shared: RetryStrategyV2 = new AdaptiveRetryStrategy(MAX_ATTEMPTS),
+): SessionRetries {
+  let throttles = 0;
+  const view = (retryThrottled: boolean): RetryStrategyV2 => ({
+    acquireInitialRetryToken: (scope: string) => shared.acquireInitialRetryToken(scope),
+    refreshRetryTokenForRetry: async (token: RetryToken, info: RetryErrorInfo) => {
+      if (info.errorType === "THROTTLING") {
+        throttles += 1;
+        if (!retryThrottled) throw new Error("throttled; the next poll is the retry");
+      }
+      return shared.refreshRetryTokenForRetry(token, info);
+    },
+    recordSuccess: (token: RetryToken) => shared.recordSuccess(token),
+  });
+  return { strategy: view(true), pollStrategy: view(false), throttles: () => throttles };
+}
+
+/** The SageMaker clients of one session, sharing retries, credentials and connections. */
+export interface SageMakerClients {
+  /** For every call. */
+  readonly client: SageMakerClient;
+  /** For a wait's polls: throttled answers are not retried ({@link SessionRetries}). */
+  readonly pollClient: SageMakerClient;
+  /** Whether SageMaker has answered any call of either as throttled. */
+  throttled(): boolean;
+  destroy(): void;
+}
+
+/**
+ * Builds {@link SageMakerClients}: the poll client reuses the main client's credentials and HTTP
+ * handler, so it resolves no credentials and opens no connection of its own.
+ */
+export function createSageMakerClients(
+  options: Omit<SageMakerClientOptions, "retryStrategy">,
+): SageMakerClients {
+  const retries = sessionRetries();
+  const client = createSageMakerClient({ ...options, retryStrategy: retries.strategy });
+  const pollClient = new SageMakerClient({
+    ...awsClientConfig({ ...options, retryStrategy: retries.pollStrategy }),
+    credentials: client.config.credentials,
+    requestHandler: client.config.requestHandler,
+  });
+  return {
+    client,
+    pollClient,
+    throttled: () => retries.throttles() > 0,
+    // The handler is shared, so destroying the main client closes both.
+    destroy: () => client.destroy(),
+  };
 }

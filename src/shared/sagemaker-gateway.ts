@@ -57,6 +57,11 @@ const MAX_LIST_PAGES = 100;
  */
 export interface SageMakerGateway {
   describeEndpoint(name: string): Promise<Endpoint | undefined>;
+  /**
+   * DescribeEndpoint for a wait that asks again at its next poll: a throttled answer is thrown
+   * at once rather than retried (the gateway's `pollClient`).
+   */
+  pollEndpoint(name: string): Promise<Endpoint | undefined>;
   describeModel(name: string): Promise<Model | undefined>;
   describeEndpointConfig(name: string): Promise<EndpointConfig | undefined>;
   /** Creates a model; answers its ARN. */
@@ -90,6 +95,7 @@ export interface SageMakerGateway {
  */
 export const GATEWAY_OPERATIONS = {
   describeEndpoint: "DescribeEndpoint",
+  pollEndpoint: "DescribeEndpoint",
   describeModel: "DescribeModel",
   describeEndpointConfig: "DescribeEndpointConfig",
   createModel: "CreateModel",
@@ -111,6 +117,8 @@ export const GATEWAY_OPERATIONS = {
 /** Options for {@link createSageMakerGateway}. */
 export interface GatewayOptions {
   readonly client: SageMakerClient;
+  /** The client of {@link SageMakerGateway.pollEndpoint} (`createPollingClient`); `client` if unset. */
+  readonly pollClient?: SageMakerClient;
   /**
    * Cancellation: once aborted, no mutating call starts (it throws {@link CancelledError}) and
    * reads in flight are abandoned.
@@ -137,6 +145,7 @@ async function collect<Page, Item>(
 /** Builds the gateway over one SageMaker client. */
 export function createSageMakerGateway(options: GatewayOptions): SageMakerGateway {
   const { client, signal } = options;
+  const pollClient = options.pollClient ?? client;
   const read = <T>(operation: string, resource: string, call: () => Promise<T>) =>
     unlessNotFound(() => callAws(operation, resource, call));
   const mutate = <T>(operation: string, resource: string, call: () => Promise<T>) => {
@@ -165,13 +174,15 @@ export function createSageMakerGateway(options: GatewayOptions): SageMakerGatewa
       throw error;
     }
   };
-  const gateway: SageMakerGateway = {
-    describeEndpoint: async (name) =>
-      strip(
-        await read("DescribeEndpoint", name, () =>
-          client.send(new DescribeEndpointCommand({ EndpointName: name }), sendOptions),
-        ),
+  const describeEndpoint = (via: SageMakerClient) => async (name: string) =>
+    strip(
+      await read("DescribeEndpoint", name, () =>
+        via.send(new DescribeEndpointCommand({ EndpointName: name }), sendOptions),
       ),
+    );
+  const gateway: SageMakerGateway = {
+    describeEndpoint: describeEndpoint(client),
+    pollEndpoint: describeEndpoint(pollClient),
     describeModel: async (name) =>
       strip(
         await read("DescribeModel", name, () =>

@@ -25,6 +25,11 @@ export interface WaitOptions {
   readonly deadline: number;
   /** Milliseconds until the next poll, given the time since the wait began. */
   readonly nextDelay: (elapsedMs: number) => number;
+  /**
+   * Sleep one {@link nextDelay} before the first poll instead of polling at once: for a wait
+   * whose first answer is already known (the status this run's own call just set).
+   */
+  readonly skipFirstPoll?: boolean;
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
   /** Called with each answer whose status differs from the previous one. */
@@ -87,13 +92,19 @@ export async function waitForEndpoint(options: WaitOptions): Promise<WaitOutcome
   let endpoint: Endpoint | undefined;
   let lastStatus: string | undefined;
   let polls = 0;
+  if (options.skipFirstPoll) {
+    await clock.sleep(
+      Math.min(options.nextDelay(0), Math.max(0, options.deadline - startedAt)),
+      signal,
+    );
+  }
   for (;;) {
     if (signal?.aborted) return { kind: "cancelled", endpoint, polls };
     let answered = false;
     let answer: Endpoint | undefined;
     try {
       polls += 1;
-      answer = await gateway.describeEndpoint(endpointName);
+      answer = await gateway.pollEndpoint(endpointName);
       answered = true;
     } catch (error) {
       if (signal?.aborted) return { kind: "cancelled", endpoint, polls };

@@ -11,6 +11,7 @@ import { run } from "../../src/main.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "../../src/ports.js";
 import { readProvenance } from "../../src/provenance.js";
 import type { ReleaseClients } from "../../src/release-clients.js";
+import { sessionRetries } from "../../src/shared/aws-client.js";
 import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import { type EcrDouble, startEcrDouble } from "../doubles/ecr-api.js";
 import { type RuntimeDouble, startRuntimeDouble } from "../doubles/runtime-api.js";
@@ -134,11 +135,17 @@ function emulatorSession(
   signal: AbortSignal,
   credentialExpiry: number | undefined,
 ): SageMakerSession {
-  const client = sageMakerClient(emulator.url, { region, retryStrategy: new QuickRetries(4) });
+  const retries = sessionRetries(new QuickRetries(4));
+  const client = sageMakerClient(emulator.url, { region, retryStrategy: retries.strategy });
+  const pollClient = sageMakerClient(emulator.url, { region, retryStrategy: retries.pollStrategy });
   return {
-    ...createSageMakerGateway({ client, signal }),
+    ...createSageMakerGateway({ client, pollClient, signal }),
+    throttled: () => retries.throttles() > 0,
     credentialExpiry: async () => credentialExpiry,
-    destroy: () => client.destroy(),
+    destroy: () => {
+      client.destroy();
+      pollClient.destroy();
+    },
   };
 }
 
