@@ -1,5 +1,6 @@
 import type { Log } from "./ports.js";
 import type { RunReport } from "./report.js";
+import { USER_AGENT } from "./shared/aws-client.js";
 import { errorMessage } from "./shared/errors.js";
 
 /** The REST API version the requests are written against. */
@@ -21,30 +22,41 @@ export interface GithubDeploymentTarget {
   /** github-token; needs `deployments: write`. */
   readonly token: string;
   readonly log: Log;
-  /** For tests: octokit's `request.fetch`. */
+  /** Loads `getOctokit` (ReleaseClients.github). */
+  readonly loadOctokit: () => Promise<GetOctokit>;
+  /** For tests: Octokit's `request.fetch`. */
   readonly fetch?: typeof fetch;
 }
 
-/** The one request shape used here: octokit's `request`, loaded on first use. */
+/** The one request shape used here: an Octokit's `request`. */
 type Send = (route: string, parameters: Record<string, unknown>) => Promise<{ data: unknown }>;
 
+/**
+ * What the Deployments calls need of `@actions/github`'s `getOctokit`, which the runner loads
+ * only for a deploy with github-environment (it also routes through the runner's HTTPS_PROXY).
+ */
+export type GetOctokit = (
+  token: string,
+  options: {
+    readonly baseUrl: string;
+    readonly userAgent: string;
+    readonly request?: { readonly fetch: typeof fetch };
+  },
+) => { readonly request: Send };
+
 async function sender(target: GithubDeploymentTarget): Promise<Send> {
-  // Loaded only with github-environment, so other deploys keep it off the start path.
-  const { request } = await import("@octokit/request");
-  const send = request.defaults({
+  const getOctokit = await target.loadOctokit();
+  const octokit = getOctokit(target.token, {
     baseUrl: target.apiUrl.replace(/\/+$/, ""),
-    headers: {
-      authorization: `token ${target.token}`,
-      "x-github-api-version": GITHUB_API_VERSION,
-      "user-agent": "sagemaker-deploy/1.0.0",
-    },
+    userAgent: USER_AGENT.join("/"),
     ...(target.fetch ? { request: { fetch: target.fetch } } : {}),
   });
   return (route, parameters) =>
-    send(route, {
+    octokit.request(route, {
       ...parameters,
+      headers: { "x-github-api-version": GITHUB_API_VERSION },
       request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
-    }) as Promise<{ data: unknown }>;
+    });
 }
 
 function split(repository: string): { owner: string; repo: string } {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sanitizeTagValue, TAG_KEYS, type Tag } from "./shared/tags.js";
 
-/** Where a run comes from: the repository, commit, ref and run (from the GitHub context). */
+/** Where a run comes from: the repository, commit, ref and run. */
 export interface Provenance {
   readonly repository: string;
   readonly sha: string;
@@ -13,24 +13,24 @@ export interface Provenance {
   readonly deployId: string;
 }
 
-/** The fields of `@actions/github`'s context that provenance uses. */
-export interface RunContext {
-  readonly sha?: string;
-  readonly ref?: string;
-  readonly runId?: number;
-  readonly runAttempt?: number;
-  readonly workflow?: string;
+/** A positive whole number from the environment, as text; `fallback` otherwise. */
+function runNumber(value: string | undefined, fallback: string): string {
+  return value !== undefined && /^[1-9][0-9]*$/.test(value) ? value : fallback;
 }
 
-/** Reads the run's provenance; outside GitHub Actions the fields are empty. */
-export function readProvenance(env: NodeJS.ProcessEnv, context: RunContext): Provenance {
+/**
+ * Reads the run's provenance from the variables GitHub sets in every job (GITHUB_REPOSITORY,
+ * GITHUB_SHA, GITHUB_REF_NAME or GITHUB_REF, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW);
+ * outside GitHub Actions the fields are empty.
+ */
+export function readProvenance(env: NodeJS.ProcessEnv): Provenance {
   return {
     repository: env.GITHUB_REPOSITORY ?? "",
-    sha: context.sha ?? "",
-    ref: env.GITHUB_REF_NAME || context.ref?.replace(/^refs\/(heads|tags)\//, "") || "",
-    runId: context.runId ? String(context.runId) : "",
-    runAttempt: context.runAttempt ? String(context.runAttempt) : "1",
-    workflow: context.workflow ?? "",
+    sha: env.GITHUB_SHA ?? "",
+    ref: env.GITHUB_REF_NAME || env.GITHUB_REF?.replace(/^refs\/(heads|tags)\//, "") || "",
+    runId: runNumber(env.GITHUB_RUN_ID, ""),
+    runAttempt: runNumber(env.GITHUB_RUN_ATTEMPT, "1"),
+    workflow: env.GITHUB_WORKFLOW ?? "",
     deployId: randomUUID(),
   };
 }

@@ -1,4 +1,5 @@
 import type { EcrGateway } from "./ecr-gateway.js";
+import type { GetOctokit } from "./github-deployment.js";
 import type { RuntimeGateway } from "./runtime-gateway.js";
 import type { S3Gateway } from "./s3-gateway.js";
 
@@ -13,13 +14,19 @@ export interface ReleaseClients {
   readonly s3: (region: string, signal?: AbortSignal) => Promise<S3Gateway>;
   /** SageMaker Runtime in the endpoint's region: the smoke test. */
   readonly runtime: (region: string, signal?: AbortSignal) => Promise<RuntimeGateway>;
+  /** `@actions/github`'s getOctokit: GitHub Deployments (github-environment). */
+  readonly github: () => Promise<GetOctokit>;
 }
 
 /**
- * The real clients. Each honours its SDK endpoint variable (`AWS_ENDPOINT_URL_ECR`,
+ * The real clients; `github` comes from the runner, the only module that loads `@actions/*`. Each
+ * AWS client honours its SDK endpoint variable (`AWS_ENDPOINT_URL_ECR`,
  * `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`, or `AWS_ENDPOINT_URL`).
  */
-export function loadReleaseClients(env: NodeJS.ProcessEnv): ReleaseClients {
+export function loadReleaseClients(
+  env: NodeJS.ProcessEnv,
+  github: () => Promise<GetOctokit>,
+): ReleaseClients {
   const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
   return {
     ecr: async (region, signal) => {
@@ -34,5 +41,6 @@ export function loadReleaseClients(env: NodeJS.ProcessEnv): ReleaseClients {
       const { createRuntimeGateway } = await import("./runtime-gateway.js");
       return createRuntimeGateway({ region, ...withSignal(signal) });
     },
+    github,
   };
 }

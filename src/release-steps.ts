@@ -91,6 +91,7 @@ function deploymentTarget(
     repository: ctx.provenance.repository,
     token: github.token,
     log: ctx.log,
+    loadOctokit: ctx.release.github,
     environment: github.environment,
   };
 }

@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
-import { context } from "@actions/github";
 import { createAutoScalingGateway } from "./autoscaling-gateway.js";
+import type { GetOctokit } from "./github-deployment.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "./ports.js";
 import { readProvenance } from "./provenance.js";
 import { loadReleaseClients } from "./release-clients.js";
@@ -43,6 +43,12 @@ function sageMakerSession(region: string, signal: AbortSignal): SageMakerSession
   };
 }
 
+/** Loads `@actions/github` (Octokit) only for github-environment, in a chunk of its own. */
+async function loadGetOctokit(): Promise<GetOctokit> {
+  const { getOctokit } = await import("@actions/github");
+  return getOctokit;
+}
+
 /** Loads the Lambda client only for a hand-off (a separate chunk of the bundle). */
 async function loadInvokeHandoff(): Promise<InvokeHandoff> {
   const { invokeHandoff } = await import("./lambda-invoke.js");
@@ -58,10 +64,10 @@ export function createRunnerDependencies(): ActionDependencies {
   return {
     input: (name) => core.getInput(name),
     env: process.env,
-    provenance: readProvenance(process.env, context),
+    provenance: readProvenance(process.env),
     sagemaker: sageMakerSession,
     invokeHandoff: loadInvokeHandoff,
-    release: loadReleaseClients(process.env),
+    release: loadReleaseClients(process.env, loadGetOctokit),
     autoscaling: (region, signal) => createAutoScalingGateway({ region, signal }),
     log: {
       info,

@@ -1,3 +1,4 @@
+import { getOctokit } from "@actions/github";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   deploymentStateFor,
@@ -26,7 +27,13 @@ afterAll(() => github.close());
 
 function target(token = TOKEN) {
   const log = recordingLog();
-  const t: GithubDeploymentTarget = { apiUrl: github.url, repository: "acme/fraud", token, log };
+  const t: GithubDeploymentTarget = {
+    apiUrl: github.url,
+    repository: "acme/fraud",
+    token,
+    log,
+    loadOctokit: async () => getOctokit,
+  };
   return { target: t, log };
 }
 

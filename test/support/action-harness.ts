@@ -182,6 +182,7 @@ function doubleClients(doubles: ReleaseDoubles): ReleaseClients {
         clientConfig: config(doubles.s3.url),
       });
     },
+    github: async () => (await import("@actions/github")).getOctokit,
     runtime: async (region, signal) => {
       const { createRuntimeGateway } = await import("../../src/runtime-gateway.js");
       return createRuntimeGateway({
@@ -258,13 +259,7 @@ async function runAction(
   const deps: ActionDependencies = {
     input: (name) => all[name] ?? "",
     env,
-    provenance: readProvenance(env, {
-      sha: env.GITHUB_SHA,
-      ref: env.GITHUB_REF,
-      runId: Number(env.GITHUB_RUN_ID),
-      runAttempt: Number(env.GITHUB_RUN_ATTEMPT),
-      workflow: env.GITHUB_WORKFLOW,
-    }),
+    provenance: readProvenance(env),
     sagemaker: (region, signal) =>
       emulatorSession(emulator, region, signal, options.credentialExpiry),
     release,
