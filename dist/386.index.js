@@ -12,7 +12,9 @@ export const modules = {
 /* harmony export */   startDeployment: () => (/* binding */ startDeployment)
 /* harmony export */ });
 /* unused harmony export GITHUB_API_VERSION */
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8382);
+/* harmony import */ var _shared_aws_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4479);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8382);
+
 
 /** The REST API version the requests are written against. */
 const GITHUB_API_VERSION = "2022-11-28";
@@ -21,19 +23,15 @@ const MAX_STATUS_DESCRIPTION = 140;
 /** A Deployments call that takes longer is given up (the deploy itself never waits on GitHub). */
 const REQUEST_TIMEOUT_MS = 10_000;
 async function sender(target) {
-    // Loaded only with github-environment, so other deploys keep it off the start path.
-    const { request } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2560));
-    const send = request.defaults({
+    const getOctokit = await target.loadOctokit();
+    const octokit = getOctokit(target.token, {
         baseUrl: target.apiUrl.replace(/\/+$/, ""),
-        headers: {
-            authorization: `token ${target.token}`,
-            "x-github-api-version": GITHUB_API_VERSION,
-            "user-agent": "sagemaker-deploy/1.0.0",
-        },
+        userAgent: _shared_aws_client_js__WEBPACK_IMPORTED_MODULE_0__/* .USER_AGENT */ ._O.join("/"),
         ...(target.fetch ? { request: { fetch: target.fetch } } : {}),
     });
-    return (route, parameters) => send(route, {
+    return (route, parameters) => octokit.request(route, {
         ...parameters,
+        headers: { "x-github-api-version": GITHUB_API_VERSION },
         request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
     });
 }
@@ -50,7 +48,7 @@ function explain(error, target) {
     if (status === 404) {
         return `repository ${target.repository} was not found with github-token (HTTP 404)`;
     }
-    return (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    return (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
 }
 /**
  * Creates a GitHub Deployment of the run's commit for the environment (auto_merge false, no
