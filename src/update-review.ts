@@ -80,6 +80,14 @@ function variantChanges(
       );
     if (have.ManagedInstanceScaling && !want.ManagedInstanceScaling)
       out.removals.push(`managed instance scaling of ${label} (ManagedInstanceScaling)`);
+    // Serverless capacity kept warm: without it every cold invocation pays a start-up.
+    if (
+      have.ServerlessConfig?.ProvisionedConcurrency !== undefined &&
+      want.ServerlessConfig?.ProvisionedConcurrency === undefined
+    )
+      out.removals.push(
+        `provisioned concurrency of ${label} (ServerlessConfig.ProvisionedConcurrency ${have.ServerlessConfig.ProvisionedConcurrency})`,
+      );
   }
   for (const gone of byName.values()) {
     out.changes.push(`- ${kind} ${gone.VariantName} (${describeVariant(gone)})`);

@@ -167,6 +167,52 @@ describe("updating a production endpoint", () => {
     expect(config.DataCaptureConfig).toBeUndefined();
   });
 
+  it("refuses an update that drops a serverless variant's provisioned concurrency, and drops it with allow-removal", async () => {
+    // prepare
+    const warm = {
+      model: { PrimaryContainer: { Image: IMAGE } },
+      "endpoint-config": {
+        ProductionVariants: [
+          {
+            VariantName: "AllTraffic",
+            ServerlessConfig: {
+              MemorySizeInMB: 2048,
+              MaxConcurrency: 10,
+              ProvisionedConcurrency: 2,
+            },
+          },
+        ],
+      },
+    };
+    const created = await harness().run(specDeploy(warm));
+    // The same endpoint from the simple inputs, which cannot say ProvisionedConcurrency.
+    const simple = {
+      "endpoint-name": ENDPOINT,
+      "execution-role-arn": ROLE,
+      image: IMAGE.replace(/:[^:/]+$/, `@sha256:${"a".repeat(64)}`),
+      "serverless-memory-size": "2048",
+      "serverless-max-concurrency": "10",
+    };
+    const before = harness().emulator.mutatingRequests().length;
+    // act
+    const refused = await harness().run(simple);
+    const afterRefusal = harness().emulator.mutatingRequests().length;
+    const allowed = await harness().run({ ...simple, "allow-removal": "true" });
+    // assess
+    expect(created.failure).toBeUndefined();
+    expect(refused.failure).toMatch(
+      /would remove .*provisioned concurrency of variant AllTraffic \(ServerlessConfig\.ProvisionedConcurrency 2\)/,
+    );
+    expect(afterRefusal).toBe(before);
+    expect(allowed.failure).toBeUndefined();
+    expect(allowed.outputs.operation).toBe("updated");
+    const { config } = await described(ENDPOINT);
+    expect(config.ProductionVariants?.[0]?.ServerlessConfig).toEqual({
+      MemorySizeInMB: 2048,
+      MaxConcurrency: 10,
+    });
+  });
+
   it("plans without changing anything on dry-run, naming each change", async () => {
     // prepare
     await harness().run(specDeploy(WEIGHTED_SPEC));

@@ -147,6 +147,9 @@ function mergeVariants(spec: Json, simple: SimpleMembers, problems: string[]): J
     const value = fromInputs[member];
     const defaulted = (simple.defaulted as ReadonlySet<string>).has(member);
     if (value === undefined) continue;
+    // action.yml's default instance count means nothing to a serverless variant.
+    if (defaulted && member === "InitialInstanceCount" && only?.ServerlessConfig !== undefined)
+      continue;
     if (only === undefined) {
       if (defaulted) continue;
       problems.push(

@@ -67,6 +67,31 @@ describe("the spec input", () => {
     expect(problemsOf({ "execution-role-arn": ROLE }, SHADOW_SPEC)).toEqual([]);
   });
 
+  it("gives a serverless spec variant no instance count from action.yml's default", () => {
+    const serverless = {
+      model: clone(SHADOW_SPEC.model),
+      "endpoint-config": {
+        ProductionVariants: [
+          {
+            VariantName: "AllTraffic",
+            ServerlessConfig: {
+              MemorySizeInMB: 2048,
+              MaxConcurrency: 10,
+              ProvisionedConcurrency: 2,
+            },
+          },
+        ],
+      },
+    };
+    const config = read({ "execution-role-arn": ROLE }, serverless);
+    expect(config.spec?.endpointConfig.ProductionVariants?.[0]).toEqual(
+      serverless["endpoint-config"].ProductionVariants[0],
+    );
+    expect(
+      problemsOf({ "execution-role-arn": ROLE, "initial-instance-count": "2" }, serverless),
+    ).toEqual([expect.stringMatching(/takes no InitialInstanceCount/)]);
+  });
+
   it.each<{ what: string; inputs: Inputs; spec: unknown; problem: RegExp }>([
     {
       what: "a member set twice",
