@@ -16,6 +16,7 @@ import {
   errorName,
   isAccessDenied,
 } from "./shared/errors.js";
+import { collectPages } from "./shared/pages.js";
 
 export type { ScalableTarget, ScalingPolicy, ScheduledAction, SuspendedState };
 
@@ -178,36 +179,36 @@ function buildGateway(
   const gateway: AutoScalingGateway = {
     describeScalableTargets: async (resourceIds) => {
       if (resourceIds.length === 0) return [];
-      return read("DescribeScalableTargets", resourceIds.join(", "), async (sdk, client) => {
-        const targets: ScalableTarget[] = [];
-        const pages = sdk.paginateDescribeScalableTargets(
-          { client, pageSize: PAGE_SIZE.targets, ...sendOptions },
-          { ...VARIANT, ResourceIds: [...resourceIds] },
-        );
-        for await (const page of pages) targets.push(...(page.ScalableTargets ?? []));
-        return targets;
-      });
+      return read("DescribeScalableTargets", resourceIds.join(", "), (sdk, client) =>
+        collectPages(
+          sdk.paginateDescribeScalableTargets(
+            { client, pageSize: PAGE_SIZE.targets, ...sendOptions },
+            { ...VARIANT, ResourceIds: [...resourceIds] },
+          ),
+          (page) => page.ScalableTargets,
+        ),
+      );
     },
     describeScalingPolicies: (resourceId) =>
-      read("DescribeScalingPolicies", resourceId, async (sdk, client) => {
-        const policies: ScalingPolicy[] = [];
-        const pages = sdk.paginateDescribeScalingPolicies(
-          { client, pageSize: PAGE_SIZE.policies, ...sendOptions },
-          { ...VARIANT, ResourceId: resourceId },
-        );
-        for await (const page of pages) policies.push(...(page.ScalingPolicies ?? []));
-        return policies;
-      }),
+      read("DescribeScalingPolicies", resourceId, (sdk, client) =>
+        collectPages(
+          sdk.paginateDescribeScalingPolicies(
+            { client, pageSize: PAGE_SIZE.policies, ...sendOptions },
+            { ...VARIANT, ResourceId: resourceId },
+          ),
+          (page) => page.ScalingPolicies,
+        ),
+      ),
     describeScheduledActions: (resourceId) =>
-      read("DescribeScheduledActions", resourceId, async (sdk, client) => {
-        const actions: ScheduledAction[] = [];
-        const pages = sdk.paginateDescribeScheduledActions(
-          { client, pageSize: PAGE_SIZE.scheduledActions, ...sendOptions },
-          { ...VARIANT, ResourceId: resourceId },
-        );
-        for await (const page of pages) actions.push(...(page.ScheduledActions ?? []));
-        return actions;
-      }),
+      read("DescribeScheduledActions", resourceId, (sdk, client) =>
+        collectPages(
+          sdk.paginateDescribeScheduledActions(
+            { client, pageSize: PAGE_SIZE.scheduledActions, ...sendOptions },
+            { ...VARIANT, ResourceId: resourceId },
+          ),
+          (page) => page.ScheduledActions,
+        ),
+      ),
     registerScalableTarget: async (input) => {
       await mutate("RegisterScalableTarget", input.resourceId, (sdk, client) =>
         client.send(

@@ -27,7 +27,6 @@ describe("cancelled before the endpoint is changed", () => {
     ["given names", { "model-name": "fraud-model", "endpoint-config-name": "fraud-config" }],
   ])(
     "while the inspection reads are in flight (%s): no mutating call, and it says so",
-    { timeout: 5_000 },
     async (_, names) => {
       // prepare
       const { emulator } = harness();

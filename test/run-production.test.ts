@@ -11,7 +11,14 @@ import {
 import { describe, expect, it } from "vitest";
 import { variantResourceId } from "../src/autoscaling-gateway.js";
 import { sageMakerClient } from "./emulator/sdk-client.js";
-import { ASYNC_SPEC, IMAGE, ROLE, SHADOW_SPEC, WEIGHTED_SPEC } from "./spec/specs.js";
+import {
+  ASYNC_SPEC,
+  IMAGE,
+  ROLE,
+  SERVERLESS_SPEC,
+  SHADOW_SPEC,
+  WEIGHTED_SPEC,
+} from "./spec/specs.js";
 import { ENDPOINT, mutations, useActionHarness } from "./support/action-harness.js";
 import { autoscaleTo4, emulatorAutoScaling } from "./support/scaling.js";
 
@@ -169,22 +176,7 @@ describe("updating a production endpoint", () => {
 
   it("refuses an update that drops a serverless variant's provisioned concurrency, and drops it with allow-removal", async () => {
     // prepare
-    const warm = {
-      model: { PrimaryContainer: { Image: IMAGE } },
-      "endpoint-config": {
-        ProductionVariants: [
-          {
-            VariantName: "AllTraffic",
-            ServerlessConfig: {
-              MemorySizeInMB: 2048,
-              MaxConcurrency: 10,
-              ProvisionedConcurrency: 2,
-            },
-          },
-        ],
-      },
-    };
-    const created = await harness().run(specDeploy(warm));
+    const created = await harness().run(specDeploy(SERVERLESS_SPEC));
     // The same endpoint from the simple inputs, which cannot say ProvisionedConcurrency.
     const simple = {
       "endpoint-name": ENDPOINT,

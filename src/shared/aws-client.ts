@@ -1,4 +1,4 @@
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SageMakerClient, type SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
 import { AdaptiveRetryStrategy } from "@smithy/core/retry";
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import packageJson from "../../package.json" with { type: "json" };
@@ -18,14 +18,12 @@ export const MAX_ATTEMPTS = 12;
 export const CONNECTION_TIMEOUT_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Options for {@link awsClientConfig} and {@link createSageMakerClient}. */
-export interface SageMakerClientOptions {
+/** Options for {@link awsClientConfig}. */
+export interface AwsClientOptions {
   readonly region: string;
   /** Extra user-agent pair, e.g. `["lambda", "1"]`. */
   readonly userAgentSuffix?: readonly [string, string];
   readonly maxAttempts?: number;
-  /** A strategy of {@link sessionRetries}; without one, the SDK's adaptive mode. */
-  readonly retryStrategy?: RetryStrategyV2;
 }
 
 /** The user agent of every AWS call: this product, then an optional suffix. */
@@ -34,26 +32,17 @@ export function userAgent(suffix?: readonly [string, string]): [string, string][
 }
 
 /** Region, retries, user agent and socket limits shared by every AWS client of the project. */
-export function awsClientConfig(options: SageMakerClientOptions) {
+export function awsClientConfig(options: AwsClientOptions) {
   return {
     region: options.region,
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
     retryMode: "adaptive",
-    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
     customUserAgent: userAgent(options.userAgentSuffix),
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
     },
   };
-}
-
-/**
- * Builds the SageMaker client shared by the action and the Lambda. Credentials come from the
- * default chain; `AWS_ENDPOINT_URL_SAGEMAKER` / `AWS_ENDPOINT_URL` are honoured by the SDK itself.
- */
-function createSageMakerClient(options: SageMakerClientOptions): SageMakerClient {
-  return new SageMakerClient(awsClientConfig(options));
 }
 
 /**
@@ -106,17 +95,27 @@ export interface SageMakerClients {
   destroy(): void;
 }
 
+/** Options for {@link createSageMakerClients}. */
+export interface SageMakerClientsOptions extends AwsClientOptions {
+  /** The strategy both clients share ({@link sessionRetries}); the SDK's adaptive one if unset. */
+  readonly retries?: RetryStrategyV2;
+  /** Further client settings, e.g. a test's endpoint and credentials. */
+  readonly clientConfig?: Partial<SageMakerClientConfig>;
+}
+
 /**
- * Builds {@link SageMakerClients}: the poll client reuses the main client's credentials and HTTP
- * handler, so it resolves no credentials and opens no connection of its own.
+ * Builds {@link SageMakerClients}, used by the action and the Lambda. Credentials come from the
+ * default chain; `AWS_ENDPOINT_URL_SAGEMAKER` / `AWS_ENDPOINT_URL` are honoured by the SDK
+ * itself. The poll client reuses the main client's credentials and HTTP handler, so it resolves
+ * no credentials and opens no connection of its own.
  */
-export function createSageMakerClients(
-  options: Omit<SageMakerClientOptions, "retryStrategy">,
-): SageMakerClients {
-  const retries = sessionRetries();
-  const client = createSageMakerClient({ ...options, retryStrategy: retries.strategy });
+export function createSageMakerClients(options: SageMakerClientsOptions): SageMakerClients {
+  const retries = sessionRetries(options.retries);
+  const config = { ...awsClientConfig(options), ...options.clientConfig };
+  const client = new SageMakerClient({ ...config, retryStrategy: retries.strategy });
   const pollClient = new SageMakerClient({
-    ...awsClientConfig({ ...options, retryStrategy: retries.pollStrategy }),
+    ...config,
+    retryStrategy: retries.pollStrategy,
     credentials: client.config.credentials,
     requestHandler: client.config.requestHandler,
   });

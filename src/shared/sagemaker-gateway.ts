@@ -32,6 +32,7 @@ import {
   type UpdateEndpointInput,
 } from "@aws-sdk/client-sagemaker";
 import { CancelledError, callAws, isAccessDenied, unlessNotFound } from "./errors.js";
+import { collectPages } from "./pages.js";
 import { type Tag, tagsToRecord } from "./tags.js";
 
 /** A DescribeEndpoint answer. */
@@ -127,20 +128,15 @@ export interface GatewayOptions {
 }
 
 /** Reads a paginator's items until `limit` items or {@link MAX_LIST_PAGES} pages. */
-async function collect<Page, Item>(
+const collect = <Page, Item>(
   pager: AsyncIterable<Page>,
   items: (page: Page) => readonly Item[] | undefined,
-  limit = Number.POSITIVE_INFINITY,
-): Promise<Item[]> {
-  const all: Item[] = [];
-  let pages = 0;
-  for await (const page of pager) {
-    all.push(...(items(page) ?? []));
-    pages += 1;
-    if (all.length >= limit || pages >= MAX_LIST_PAGES) break;
-  }
-  return all.slice(0, limit);
-}
+  limit?: number,
+) =>
+  collectPages(pager, items, {
+    maxPages: MAX_LIST_PAGES,
+    ...(limit === undefined ? {} : { limit }),
+  });
 
 /** Builds the gateway over one SageMaker client. */
 export function createSageMakerGateway(options: GatewayOptions): SageMakerGateway {
@@ -243,17 +239,15 @@ export function createSageMakerGateway(options: GatewayOptions): SageMakerGatewa
         () => gateway.describeModel(name),
       ),
     listTags: (arn) =>
-      callAws("ListTags", arn, async () => {
-        const tags: Record<string, string> = {};
-        let pages = 0;
-        const pager = paginateListTags({ client, pageSize: 100 }, { ResourceArn: arn });
-        for await (const page of pager) {
-          Object.assign(tags, tagsToRecord(page.Tags));
-          pages += 1;
-          if (pages >= MAX_TAG_PAGES) break;
-        }
-        return tags;
-      }),
+      callAws("ListTags", arn, async () =>
+        tagsToRecord(
+          await collectPages(
+            paginateListTags({ client, pageSize: 100 }, { ResourceArn: arn }),
+            (page) => page.Tags,
+            { maxPages: MAX_TAG_PAGES },
+          ),
+        ),
+      ),
     addTags: async (arn, tags) => {
       await mutate("AddTags", arn, () =>
         client.send(new AddTagsCommand({ ResourceArn: arn, Tags: [...tags] })),

@@ -92,12 +92,15 @@ export async function waitForEndpoint(options: WaitOptions): Promise<WaitOutcome
   let endpoint: Endpoint | undefined;
   let lastStatus: string | undefined;
   let polls = 0;
-  if (options.skipFirstPoll) {
-    await clock.sleep(
-      Math.min(options.nextDelay(0), Math.max(0, options.deadline - startedAt)),
+  const untilNextPoll = () =>
+    clock.sleep(
+      Math.min(
+        options.nextDelay(clock.now() - startedAt),
+        Math.max(0, options.deadline - clock.now()),
+      ),
       signal,
     );
-  }
+  if (options.skipFirstPoll) await untilNextPoll();
   for (;;) {
     if (signal?.aborted) return { kind: "cancelled", endpoint, polls };
     let answered = false;
@@ -134,6 +137,6 @@ export async function waitForEndpoint(options: WaitOptions): Promise<WaitOutcome
     }
     const remaining = options.deadline - clock.now();
     if (remaining <= 0) return { kind: "timeout", endpoint, polls };
-    await clock.sleep(Math.min(options.nextDelay(clock.now() - startedAt), remaining), signal);
+    await untilNextPoll();
   }
 }

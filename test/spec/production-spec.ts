@@ -7,6 +7,32 @@ export const KMS_KEY =
   "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:inference-results";
 
+/** A VPC of two subnets and one security group. */
+export const VPC = {
+  SecurityGroupIds: ["sg-0123456789abcdef0"],
+  Subnets: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+} as const;
+
+/** Two weighted production variants (A/B), with volumes and start-up timeouts. */
+export const WEIGHTED_VARIANTS = [
+  {
+    VariantName: "Current",
+    InstanceType: "ml.m5.xlarge",
+    InitialInstanceCount: 2,
+    InitialVariantWeight: 0.9,
+    VolumeSizeInGB: 64,
+    ModelDataDownloadTimeoutInSeconds: 1200,
+    ContainerStartupHealthCheckTimeoutInSeconds: 600,
+  },
+  {
+    VariantName: "Candidate",
+    InstanceType: "ml.m5.xlarge",
+    InitialInstanceCount: 1,
+    InitialVariantWeight: 0.1,
+    VolumeSizeInGB: 64,
+  },
+] as const;
+
 /** What a production deployment's spec file holds: every commonly used member at once. */
 export const PRODUCTION_SPEC = {
   model: {
@@ -31,31 +57,11 @@ export const PRODUCTION_SPEC = {
       },
     ],
     InferenceExecutionConfig: { Mode: "Serial" },
-    VpcConfig: {
-      SecurityGroupIds: ["sg-0123456789abcdef0"],
-      Subnets: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
-    },
+    VpcConfig: VPC,
     EnableNetworkIsolation: true,
   },
   "endpoint-config": {
-    ProductionVariants: [
-      {
-        VariantName: "Current",
-        InstanceType: "ml.m5.xlarge",
-        InitialInstanceCount: 2,
-        InitialVariantWeight: 0.9,
-        VolumeSizeInGB: 64,
-        ModelDataDownloadTimeoutInSeconds: 1200,
-        ContainerStartupHealthCheckTimeoutInSeconds: 600,
-      },
-      {
-        VariantName: "Candidate",
-        InstanceType: "ml.m5.xlarge",
-        InitialInstanceCount: 1,
-        InitialVariantWeight: 0.1,
-        VolumeSizeInGB: 64,
-      },
-    ],
+    ProductionVariants: WEIGHTED_VARIANTS,
     ShadowProductionVariants: [
       { VariantName: "Shadow", InstanceType: "ml.c5.xlarge", InitialInstanceCount: 1 },
     ],

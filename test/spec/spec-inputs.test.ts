@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/inputs.js";
 import { InputError } from "../../src/shared/errors.js";
 import { loadSpecDocument, type SpecDocument } from "../../src/spec/load-spec.js";
-import { ROLE, SHADOW_SPEC, WEIGHTED_SPEC } from "./specs.js";
+import { ROLE, SERVERLESS_SPEC, SHADOW_SPEC, WEIGHTED_SPEC } from "./specs.js";
 
 type Inputs = Record<string, string>;
 
@@ -68,21 +68,7 @@ describe("the spec input", () => {
   });
 
   it("gives a serverless spec variant no instance count from action.yml's default", () => {
-    const serverless = {
-      model: clone(SHADOW_SPEC.model),
-      "endpoint-config": {
-        ProductionVariants: [
-          {
-            VariantName: "AllTraffic",
-            ServerlessConfig: {
-              MemorySizeInMB: 2048,
-              MaxConcurrency: 10,
-              ProvisionedConcurrency: 2,
-            },
-          },
-        ],
-      },
-    };
+    const serverless = clone(SERVERLESS_SPEC);
     const config = read({ "execution-role-arn": ROLE }, serverless);
     expect(config.spec?.endpointConfig.ProductionVariants?.[0]).toEqual(
       serverless["endpoint-config"].ProductionVariants[0],

@@ -1,4 +1,4 @@
-import { IMAGE, KMS_KEY } from "./production-spec.js";
+import { IMAGE, KMS_KEY, VPC, WEIGHTED_VARIANTS } from "./production-spec.js";
 
 /** The execution role of the README's examples, which the shipped IAM policy may pass. */
 export const ROLE = "arn:aws:iam::111122223333:role/SageMakerExecution";
@@ -7,31 +7,11 @@ export const ROLE = "arn:aws:iam::111122223333:role/SageMakerExecution";
 export const WEIGHTED_SPEC = {
   model: {
     PrimaryContainer: { Image: IMAGE, ModelDataUrl: "s3://models-bucket/churn/model.tar.gz" },
-    VpcConfig: {
-      SecurityGroupIds: ["sg-0123456789abcdef0"],
-      Subnets: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
-    },
+    VpcConfig: VPC,
     EnableNetworkIsolation: true,
   },
   "endpoint-config": {
-    ProductionVariants: [
-      {
-        VariantName: "Current",
-        InstanceType: "ml.m5.xlarge",
-        InitialInstanceCount: 2,
-        InitialVariantWeight: 0.9,
-        VolumeSizeInGB: 64,
-        ModelDataDownloadTimeoutInSeconds: 1200,
-        ContainerStartupHealthCheckTimeoutInSeconds: 600,
-      },
-      {
-        VariantName: "Candidate",
-        InstanceType: "ml.m5.xlarge",
-        InitialInstanceCount: 1,
-        InitialVariantWeight: 0.1,
-        VolumeSizeInGB: 64,
-      },
-    ],
+    ProductionVariants: WEIGHTED_VARIANTS,
     DataCaptureConfig: {
       EnableCapture: true,
       InitialSamplingPercentage: 20,
@@ -52,6 +32,19 @@ export const SHADOW_SPEC = {
     ],
     ShadowProductionVariants: [
       { VariantName: "Shadow", InstanceType: "ml.m5.large", InitialInstanceCount: 1 },
+    ],
+  },
+} as const;
+
+/** One serverless variant with provisioned concurrency, which the two serverless inputs cannot set. */
+export const SERVERLESS_SPEC = {
+  model: { PrimaryContainer: { Image: IMAGE } },
+  "endpoint-config": {
+    ProductionVariants: [
+      {
+        VariantName: "AllTraffic",
+        ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 10, ProvisionedConcurrency: 2 },
+      },
     ],
   },
 } as const;

@@ -11,13 +11,13 @@ import { run } from "../../src/main.js";
 import type { ActionDependencies, InvokeHandoff, SageMakerSession } from "../../src/ports.js";
 import { readProvenance } from "../../src/provenance.js";
 import type { ReleaseClients } from "../../src/release-clients.js";
-import { sessionRetries } from "../../src/shared/aws-client.js";
+import { createSageMakerClients } from "../../src/shared/aws-client.js";
 import { createSageMakerGateway } from "../../src/shared/sagemaker-gateway.js";
 import { type EcrDouble, startEcrDouble } from "../doubles/ecr-api.js";
 import { type RuntimeDouble, startRuntimeDouble } from "../doubles/runtime-api.js";
 import { type S3Double, startS3Double } from "../doubles/s3-api.js";
 import { actionDefaults, RUNNER_ENV } from "../e2e/run-action.js";
-import { QuickRetries, sageMakerClient, TEST_CREDENTIALS } from "../emulator/sdk-client.js";
+import { QuickRetries, TEST_CREDENTIALS } from "../emulator/sdk-client.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/server.js";
 import { type CallSeen, recordAwsCalls, sageMakerActions } from "./aws-calls.js";
 import { type FakeClock, fakeClock } from "./fake-clock.js";
@@ -135,17 +135,17 @@ function emulatorSession(
   signal: AbortSignal,
   credentialExpiry: number | undefined,
 ): SageMakerSession {
-  const retries = sessionRetries(new QuickRetries(4));
-  const client = sageMakerClient(emulator.url, { region, retryStrategy: retries.strategy });
-  const pollClient = sageMakerClient(emulator.url, { region, retryStrategy: retries.pollStrategy });
+  const clients = createSageMakerClients({
+    region,
+    retries: new QuickRetries(4),
+    clientConfig: { endpoint: emulator.url, credentials: TEST_CREDENTIALS },
+  });
+  const { client, pollClient } = clients;
   return {
     ...createSageMakerGateway({ client, pollClient, signal }),
-    throttled: () => retries.throttles() > 0,
+    throttled: clients.throttled,
     credentialExpiry: async () => credentialExpiry,
-    destroy: () => {
-      client.destroy();
-      pollClient.destroy();
-    },
+    destroy: clients.destroy,
   };
 }
 
